@@ -1,0 +1,20 @@
+package dev.sentinel.credentials;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sentinel.identity.CallerIdentity;
+import dev.sentinel.identity.SourceIdentity;
+import dev.sentinel.policy.ProfileName;
+import java.time.Duration;
+
+/**
+ * What the gate asks an issuer for, after the policy allowed it. {@code maxDuration} is the policy's cap
+ * on the credential lifetime, or null for none.
+ */
+public record IssueRequest(ProfileName profile, CallerIdentity caller, SourceIdentity sourceIdentity, Duration maxDuration) {
+    public IssueRequest {
+        requireNonNull(profile, "profile is null");
+        requireNonNull(caller, "caller is null");
+        requireNonNull(sourceIdentity, "sourceIdentity is null");
+    }
+}

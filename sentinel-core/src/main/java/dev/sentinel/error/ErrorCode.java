@@ -1,0 +1,45 @@
+package dev.sentinel.error;
+
+/** Stable error codes. Names never change once released; users and scripts quote them. */
+public enum ErrorCode {
+    INTERNAL_ERROR(ErrorCategory.INTERNAL),
+
+    USAGE(ErrorCategory.USAGE),
+    NESTED_SENTINEL(ErrorCategory.USAGE),
+
+    POLICY_DENIED(ErrorCategory.DENIED),
+    POLICY_NO_MATCH(ErrorCategory.DENIED),
+    SERVER_MODE_REQUIRED(ErrorCategory.DENIED),
+
+    APPROVAL_REQUIRED(ErrorCategory.APPROVAL),
+
+    CONFIG_INVALID(ErrorCategory.CONFIGURATION),
+    PROFILE_NOT_FOUND(ErrorCategory.CONFIGURATION),
+    PROFILE_INVALID(ErrorCategory.CONFIGURATION),
+    POLICY_NOT_FOUND(ErrorCategory.CONFIGURATION),
+    POLICY_INVALID(ErrorCategory.CONFIGURATION),
+    IDENTITY_INVALID(ErrorCategory.CONFIGURATION),
+    MFA_REQUIRED(ErrorCategory.CONFIGURATION),
+    LOCAL_STATE_ERROR(ErrorCategory.CONFIGURATION),
+    AUDIT_LOG_UNAVAILABLE(ErrorCategory.CONFIGURATION),
+    AUDIT_LOG_TAMPERED(ErrorCategory.CONFIGURATION),
+
+    CREDENTIALS_UNAVAILABLE(ErrorCategory.AWS),
+    AWS_ACCESS_DENIED(ErrorCategory.AWS),
+    AWS_UNREACHABLE(ErrorCategory.AWS),
+    AWS_ERROR(ErrorCategory.AWS);
+
+    private final ErrorCategory category;
+
+    ErrorCode(ErrorCategory category) {
+        this.category = category;
+    }
+
+    public ErrorCategory category() {
+        return category;
+    }
+
+    public int exitCode() {
+        return category.exitCode();
+    }
+}

@@ -1,0 +1,160 @@
+package dev.sentinel.gate;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sentinel.audit.AuditSink;
+import dev.sentinel.audit.DecisionEntry;
+import dev.sentinel.credentials.CredentialIssuer;
+import dev.sentinel.credentials.IssueRequest;
+import dev.sentinel.credentials.IssuedCredentials;
+import dev.sentinel.error.ErrorCode;
+import dev.sentinel.error.SentinelException;
+import dev.sentinel.identity.CallerIdentity;
+import dev.sentinel.identity.Grant;
+import dev.sentinel.identity.IdentityResolver;
+import dev.sentinel.identity.RequestId;
+import dev.sentinel.identity.SourceIdentity;
+import dev.sentinel.policy.Decision;
+import dev.sentinel.policy.EvaluationRequest;
+import dev.sentinel.policy.LoadedPolicy;
+import dev.sentinel.policy.PolicySource;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.function.Supplier;
+
+/**
+ * The one place where a policy decision becomes "issue" or "refuse" (DESIGN.md 3). Every credential path
+ * (credential_process, exec, servers) comes through here. It fails closed: any error while learning the
+ * caller, loading the policy, issuing or recording means nothing is issued. Every request is recorded,
+ * and credentials are returned only after their record was written.
+ */
+public final class Gate {
+    private final IdentityResolver identities;
+    private final PolicySource policies;
+    private final CredentialIssuer issuer;
+    private final AuditSink audit;
+    private final Clock clock;
+    private final Supplier<RequestId> ids;
+
+    public Gate(IdentityResolver identities, PolicySource policies, CredentialIssuer issuer, AuditSink audit, Clock clock,
+            Supplier<RequestId> ids) {
+        this.identities = requireNonNull(identities, "identities is null");
+        this.policies = requireNonNull(policies, "policies is null");
+        this.issuer = requireNonNull(issuer, "issuer is null");
+        this.audit = requireNonNull(audit, "audit is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.ids = requireNonNull(ids, "ids is null");
+    }
+
+    public Outcome request(AccessRequest request) {
+        RequestId decisionId = ids.get();
+        Instant now = clock.instant();
+        CallerIdentity caller = null;
+        LoadedPolicy policy = null;
+        Decision decision = null;
+        try {
+            caller = identities.resolve(request.profile());
+            policy = policies.load(request.profile());
+            decision = policy.policy().evaluate(
+                    new EvaluationRequest(request.profile(), caller.user(), request.mode(), now, request.device()));
+            Outcome.Refused refusal = refusal(decisionId, caller, decision);
+            if (refusal != null) {
+                issuer.discard(request.profile(), caller);
+                return recordRefusal(now, request, policy, refusal);
+            }
+            SourceIdentity stamp = SourceIdentity.of(caller.user(), Grant.DIRECT, decisionId);
+            IssuedCredentials issued = issuer.issue(
+                    new IssueRequest(request.profile(), caller, stamp, decision.rule().maxDuration()));
+            Outcome.Issued outcome = new Outcome.Issued(decisionId, caller, decision, issued);
+            audit.record(entry(now, request, policy, outcome));
+            return outcome;
+        } catch (SentinelException e) {
+            Outcome.Refused refusal = new Outcome.Refused(decisionId, caller, decision, e.code(), e.getMessage(), e.hint());
+            return recordRefusal(now, request, policy, refusal);
+        } catch (RuntimeException e) {
+            Outcome.Refused refusal = new Outcome.Refused(decisionId, caller, decision, ErrorCode.INTERNAL_ERROR,
+                    "Internal error while deciding on profile '" + request.profile() + "': " + e, "Report this with decision id " + decisionId + ".");
+            return recordRefusal(now, request, policy, refusal);
+        }
+    }
+
+    /** The refusal a decision implies, or null when it allows issuing. */
+    private static Outcome.Refused refusal(RequestId id, CallerIdentity caller, Decision decision) {
+        String profile = decision.request().profile().value();
+        return switch (decision.effect()) {
+            case ALLOW -> null;
+            case DENY -> decision.matched()
+                    ? new Outcome.Refused(id, caller, decision, ErrorCode.POLICY_DENIED,
+                            "Denied by policy rule '" + decision.ruleName() + "': " + decision.reason(),
+                            "Ask your platform team if you need access to profile '" + profile + "'.")
+                    : new Outcome.Refused(id, caller, decision, ErrorCode.POLICY_NO_MATCH,
+                            "Denied: no policy rule matched user '" + caller.user() + "' for profile '" + profile + "'.",
+                            "Run 'sentinel policy explain' to see why each rule did not match, or ask for a rule that covers you.");
+            case REQUIRE_APPROVAL -> new Outcome.Refused(id, caller, decision, ErrorCode.APPROVAL_REQUIRED,
+                    "Profile '" + profile + "' requires an approved access request (rule '" + decision.ruleName() + "').",
+                    "Ask an approver to approve an access request for this profile.");
+            case REQUIRE_SERVER -> decision.request().mode() == dev.sentinel.policy.Mode.SERVER ? null
+                    : new Outcome.Refused(id, caller, decision, ErrorCode.SERVER_MODE_REQUIRED,
+                            "Profile '" + profile + "' may only be used through Sentinel's credential server (rule '"
+                                    + decision.ruleName() + "'), not in mode " + decision.request().mode().yamlName() + ".",
+                            "Use 'sentinel exec --server --profile " + profile + " -- <command>'.");
+            case REQUIRE_SERVER_SESSION -> new Outcome.Refused(id, caller, decision, ErrorCode.SERVER_MODE_REQUIRED,
+                    "Profile '" + profile + "' may only be used through Sentinel's credential server with session tracking (rule '"
+                            + decision.ruleName() + "').",
+                    "Use 'sentinel exec --server --profile " + profile + " -- <command>' with a session store configured.");
+        };
+    }
+
+    private Outcome.Refused recordRefusal(Instant now, AccessRequest request, LoadedPolicy policy, Outcome.Refused refusal) {
+        try {
+            audit.record(entry(now, request, policy, refusal));
+        } catch (RuntimeException e) {
+            // The refusal stands either way; the caller learns the record is missing too.
+            return new Outcome.Refused(refusal.decisionId(), refusal.caller(), refusal.decision(), refusal.code(),
+                    refusal.message() + " (and the decision could not be logged: " + e.getMessage() + ")", refusal.hint());
+        }
+        return refusal;
+    }
+
+    private static DecisionEntry entry(Instant now, AccessRequest request, LoadedPolicy policy, Outcome outcome) {
+        CallerIdentity caller;
+        Decision decision;
+        String code = null;
+        String reason;
+        IssuedCredentials issued = null;
+        String result;
+        if (outcome instanceof Outcome.Issued i) {
+            caller = i.caller();
+            decision = i.decision();
+            issued = i.credentials();
+            reason = decision.reason();
+            result = DecisionEntry.ISSUED;
+        } else {
+            Outcome.Refused r = (Outcome.Refused) outcome;
+            caller = r.caller();
+            decision = r.decision();
+            code = r.code().name();
+            reason = decision != null && r.code() != ErrorCode.INTERNAL_ERROR ? decision.reason() : r.message();
+            result = DecisionEntry.REFUSED;
+        }
+        return new DecisionEntry(
+                now,
+                outcome.decisionId().value(),
+                result,
+                request.profile().value(),
+                request.mode().yamlName(),
+                caller == null ? null : caller.user(),
+                caller == null ? null : caller.arn(),
+                decision == null ? null : decision.effect().yamlName(),
+                decision == null ? null : decision.ruleName(),
+                decision == null ? null : decision.ruleIndex(),
+                reason,
+                code,
+                issued == null || issued.sourceIdentity() == null ? null : issued.sourceIdentity().format(),
+                issued == null ? null : issued.roleArn(),
+                issued == null ? null : issued.credentials().expiration(),
+                issued == null ? null : issued.cached(),
+                policy == null ? null : policy.source(),
+                policy == null ? null : policy.sha256());
+    }
+}
