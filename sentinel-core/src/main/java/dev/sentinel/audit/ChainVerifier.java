@@ -48,9 +48,12 @@ public final class ChainVerifier {
             LogChain.ChainLink link = chain.authenticate(line);
             if (link == null) {
                 LogChain.ChainLink claimed = LogChain.link(line);
-                problems.add(new Finding(lineNo, claimed == null
-                        ? "not a Sentinel log line (edited or corrupted)"
-                        : "MAC does not match: entry seq " + claimed.seq() + " was edited, or was written with another key"));
+                problems.add(new Finding(
+                        lineNo,
+                        claimed == null
+                                ? "not a Sentinel log line (edited or corrupted)"
+                                : "MAC does not match: entry seq " + claimed.seq()
+                                        + " was edited, or was written with another key"));
                 if (claimed != null) {
                     expectedSeq = claimed.seq() + 1;
                 }
@@ -59,15 +62,22 @@ public final class ChainVerifier {
             }
             if (link.seq() != expectedSeq) {
                 if (link.seq() > expectedSeq) {
-                    problems.add(new Finding(lineNo, "entry seq " + link.seq() + " follows seq " + (expectedSeq - 1) + ": "
-                            + (link.seq() - expectedSeq) + " entr" + (link.seq() - expectedSeq == 1 ? "y was" : "ies were") + " removed here"));
+                    problems.add(new Finding(
+                            lineNo,
+                            "entry seq " + link.seq() + " follows seq " + (expectedSeq - 1) + ": "
+                                    + (link.seq() - expectedSeq) + " entr"
+                                    + (link.seq() - expectedSeq == 1 ? "y was" : "ies were") + " removed here"));
                 } else {
-                    problems.add(new Finding(lineNo, "entry seq " + link.seq() + " appears after seq " + (expectedSeq - 1)
-                            + ": entries were reordered or duplicated"));
+                    problems.add(new Finding(
+                            lineNo,
+                            "entry seq " + link.seq() + " appears after seq " + (expectedSeq - 1)
+                                    + ": entries were reordered or duplicated"));
                 }
             } else if (!link.hash().equals(prevHash)) {
-                problems.add(new Finding(lineNo, "entry seq " + link.seq()
-                        + " does not chain to the line before it: a line before it was replaced"));
+                problems.add(new Finding(
+                        lineNo,
+                        "entry seq " + link.seq()
+                                + " does not chain to the line before it: a line before it was replaced"));
             }
             expectedSeq = link.seq() + 1;
             prevHash = LogChain.hash(line);
@@ -79,20 +89,25 @@ public final class ChainVerifier {
         }
         if (head == null) {
             if (!lines.isEmpty()) {
-                problems.add(new Finding(lines.size(), "the head record is missing, so a truncated tail cannot be ruled out"));
+                problems.add(new Finding(
+                        lines.size(), "the head record is missing, so a truncated tail cannot be ruled out"));
             }
         } else {
             LogChain.ChainLink headLink = chain.authenticateHead(head);
             if (headLink == null) {
-                problems.add(new Finding(lines.size(), "the head record's MAC does not match: it was edited or replaced"));
+                problems.add(
+                        new Finding(lines.size(), "the head record's MAC does not match: it was edited or replaced"));
             } else if (headLink.seq() > lastGoodSeq) {
-                problems.add(new Finding(lines.size(), "the log ends at seq " + lastGoodSeq + " but its head says seq "
-                        + headLink.seq() + " was written: the file was truncated"));
+                problems.add(new Finding(
+                        lines.size(),
+                        "the log ends at seq " + lastGoodSeq + " but its head says seq " + headLink.seq()
+                                + " was written: the file was truncated"));
             } else if (headLink.seq() == lastGoodSeq && !headLink.hash().equals(lastHash)) {
-                problems.add(new Finding(lines.size(), "the last entry differs from the one the head record names: it was replaced"));
+                problems.add(new Finding(
+                        lines.size(), "the last entry differs from the one the head record names: it was replaced"));
             } else if (headLink.seq() < lastGoodSeq) {
-                warnings.add("the head record names seq " + headLink.seq() + " but the log continues to seq " + lastGoodSeq
-                        + " (a write was interrupted before the head was updated)");
+                warnings.add("the head record names seq " + headLink.seq() + " but the log continues to seq "
+                        + lastGoodSeq + " (a write was interrupted before the head was updated)");
             }
         }
         return new Report(lines.size(), problems, warnings);

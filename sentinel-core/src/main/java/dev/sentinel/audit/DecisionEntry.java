@@ -61,6 +61,8 @@ public record DecisionEntry(
         if (cached != null) {
             json.field("cached", cached.booleanValue());
         }
-        return json.field("policy_source", policySource).field("policy_sha256", policySha256).close();
+        return json.field("policy_source", policySource)
+                .field("policy_sha256", policySha256)
+                .close();
     }
 }

@@ -25,8 +25,8 @@ public final class LogChain {
     public static final String GENESIS = "0".repeat(64);
     private static final String MAC_FIELD = ",\"mac\":\"";
     private static final Pattern LINE_START = Pattern.compile("^\\{\"seq\":(\\d{1,18}),\"prev\":\"([0-9a-f]{64})\"");
-    private static final Pattern HEAD =
-            Pattern.compile("^\\{\"seq\":(\\d{1,18}),\"hash\":\"([0-9a-f]{64})\"" + Pattern.quote(MAC_FIELD) + "([0-9a-f]{64})\"}$");
+    private static final Pattern HEAD = Pattern.compile(
+            "^\\{\"seq\":(\\d{1,18}),\"hash\":\"([0-9a-f]{64})\"" + Pattern.quote(MAC_FIELD) + "([0-9a-f]{64})\"}$");
     private static final Pattern MAC_HEX = Pattern.compile("[0-9a-f]{64}");
 
     private final SecretKeySpec key;
@@ -60,7 +60,8 @@ public final class LogChain {
 
     public static String hash(String line) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(line.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(line.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
@@ -86,7 +87,8 @@ public final class LogChain {
             return null;
         }
         String expected = mac(line.substring(0, at) + "}");
-        if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), macHex.getBytes(StandardCharsets.US_ASCII))) {
+        if (!MessageDigest.isEqual(
+                expected.getBytes(StandardCharsets.US_ASCII), macHex.getBytes(StandardCharsets.US_ASCII))) {
             return null;
         }
         return link(line);
@@ -100,7 +102,8 @@ public final class LogChain {
         }
         String unsealed = head.strip().substring(0, head.strip().lastIndexOf(MAC_FIELD));
         String expected = mac(unsealed + "}");
-        if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), m.group(3).getBytes(StandardCharsets.US_ASCII))) {
+        if (!MessageDigest.isEqual(
+                expected.getBytes(StandardCharsets.US_ASCII), m.group(3).getBytes(StandardCharsets.US_ASCII))) {
             return null;
         }
         return new ChainLink(Long.parseLong(m.group(1)), m.group(2));

@@ -11,7 +11,8 @@ import java.time.Duration;
  * What the gate asks an issuer for, after the policy allowed it. {@code maxDuration} is the policy's cap
  * on the credential lifetime, or null for none.
  */
-public record IssueRequest(ProfileName profile, CallerIdentity caller, SourceIdentity sourceIdentity, Duration maxDuration) {
+public record IssueRequest(
+        ProfileName profile, CallerIdentity caller, SourceIdentity sourceIdentity, Duration maxDuration) {
     public IssueRequest {
         requireNonNull(profile, "profile is null");
         requireNonNull(caller, "caller is null");

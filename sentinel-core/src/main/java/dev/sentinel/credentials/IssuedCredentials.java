@@ -9,7 +9,8 @@ import dev.sentinel.identity.SourceIdentity;
  * the decision that first issued them when {@code cached} is true); it is null for GetSessionToken
  * credentials, which STS cannot stamp. {@code roleArn} is null when no role was assumed.
  */
-public record IssuedCredentials(AwsCredentials credentials, SourceIdentity sourceIdentity, String roleArn, boolean cached) {
+public record IssuedCredentials(
+        AwsCredentials credentials, SourceIdentity sourceIdentity, String roleArn, boolean cached) {
     public IssuedCredentials {
         requireNonNull(credentials, "credentials is null");
     }

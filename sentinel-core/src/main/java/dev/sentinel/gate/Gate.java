@@ -36,7 +36,12 @@ public final class Gate {
     private final Clock clock;
     private final Supplier<RequestId> ids;
 
-    public Gate(IdentityResolver identities, PolicySource policies, CredentialIssuer issuer, AuditSink audit, Clock clock,
+    public Gate(
+            IdentityResolver identities,
+            PolicySource policies,
+            CredentialIssuer issuer,
+            AuditSink audit,
+            Clock clock,
             Supplier<RequestId> ids) {
         this.identities = requireNonNull(identities, "identities is null");
         this.policies = requireNonNull(policies, "policies is null");
@@ -55,25 +60,32 @@ public final class Gate {
         try {
             caller = identities.resolve(request.profile());
             policy = policies.load(request.profile());
-            decision = policy.policy().evaluate(
-                    new EvaluationRequest(request.profile(), caller.user(), request.mode(), now, request.device()));
+            decision = policy.policy()
+                    .evaluate(new EvaluationRequest(
+                            request.profile(), caller.user(), request.mode(), now, request.device()));
             Outcome.Refused refusal = refusal(decisionId, caller, decision);
             if (refusal != null) {
                 issuer.discard(request.profile(), caller);
                 return recordRefusal(now, request, policy, refusal);
             }
             SourceIdentity stamp = SourceIdentity.of(caller.user(), Grant.DIRECT, decisionId);
-            IssuedCredentials issued = issuer.issue(
-                    new IssueRequest(request.profile(), caller, stamp, decision.rule().maxDuration()));
+            IssuedCredentials issued = issuer.issue(new IssueRequest(
+                    request.profile(), caller, stamp, decision.rule().maxDuration()));
             Outcome.Issued outcome = new Outcome.Issued(decisionId, caller, decision, issued);
             audit.record(entry(now, request, policy, outcome));
             return outcome;
         } catch (SentinelException e) {
-            Outcome.Refused refusal = new Outcome.Refused(decisionId, caller, decision, e.code(), e.getMessage(), e.hint());
+            Outcome.Refused refusal =
+                    new Outcome.Refused(decisionId, caller, decision, e.code(), e.getMessage(), e.hint());
             return recordRefusal(now, request, policy, refusal);
         } catch (RuntimeException e) {
-            Outcome.Refused refusal = new Outcome.Refused(decisionId, caller, decision, ErrorCode.INTERNAL_ERROR,
-                    "Internal error while deciding on profile '" + request.profile() + "': " + e, "Report this with decision id " + decisionId + ".");
+            Outcome.Refused refusal = new Outcome.Refused(
+                    decisionId,
+                    caller,
+                    decision,
+                    ErrorCode.INTERNAL_ERROR,
+                    "Internal error while deciding on profile '" + request.profile() + "': " + e,
+                    "Report this with decision id " + decisionId + ".");
             return recordRefusal(now, request, policy, refusal);
         }
     }
@@ -83,35 +95,72 @@ public final class Gate {
         String profile = decision.request().profile().value();
         return switch (decision.effect()) {
             case ALLOW -> null;
-            case DENY -> decision.matched()
-                    ? new Outcome.Refused(id, caller, decision, ErrorCode.POLICY_DENIED,
-                            "Denied by policy rule '" + decision.ruleName() + "': " + decision.reason(),
-                            "Ask your platform team if you need access to profile '" + profile + "'.")
-                    : new Outcome.Refused(id, caller, decision, ErrorCode.POLICY_NO_MATCH,
-                            "Denied: no policy rule matched user '" + caller.user() + "' for profile '" + profile + "'.",
-                            "Run 'sentinel policy explain' to see why each rule did not match, or ask for a rule that covers you.");
-            case REQUIRE_APPROVAL -> new Outcome.Refused(id, caller, decision, ErrorCode.APPROVAL_REQUIRED,
-                    "Profile '" + profile + "' requires an approved access request (rule '" + decision.ruleName() + "').",
-                    "Ask an approver to approve an access request for this profile.");
-            case REQUIRE_SERVER -> decision.request().mode() == dev.sentinel.policy.Mode.SERVER ? null
-                    : new Outcome.Refused(id, caller, decision, ErrorCode.SERVER_MODE_REQUIRED,
-                            "Profile '" + profile + "' may only be used through Sentinel's credential server (rule '"
-                                    + decision.ruleName() + "'), not in mode " + decision.request().mode().yamlName() + ".",
-                            "Use 'sentinel exec --server --profile " + profile + " -- <command>'.");
-            case REQUIRE_SERVER_SESSION -> new Outcome.Refused(id, caller, decision, ErrorCode.SERVER_MODE_REQUIRED,
-                    "Profile '" + profile + "' may only be used through Sentinel's credential server with session tracking (rule '"
-                            + decision.ruleName() + "').",
-                    "Use 'sentinel exec --server --profile " + profile + " -- <command>' with a session store configured.");
+            case DENY ->
+                decision.matched()
+                        ? new Outcome.Refused(
+                                id,
+                                caller,
+                                decision,
+                                ErrorCode.POLICY_DENIED,
+                                "Denied by policy rule '" + decision.ruleName() + "': " + decision.reason(),
+                                "Ask your platform team if you need access to profile '" + profile + "'.")
+                        : new Outcome.Refused(
+                                id,
+                                caller,
+                                decision,
+                                ErrorCode.POLICY_NO_MATCH,
+                                "Denied: no policy rule matched user '" + caller.user() + "' for profile '" + profile
+                                        + "'.",
+                                "Run 'sentinel policy explain' to see why each rule did not match, or ask for a rule that covers you.");
+            case REQUIRE_APPROVAL ->
+                new Outcome.Refused(
+                        id,
+                        caller,
+                        decision,
+                        ErrorCode.APPROVAL_REQUIRED,
+                        "Profile '" + profile + "' requires an approved access request (rule '" + decision.ruleName()
+                                + "').",
+                        "Ask an approver to approve an access request for this profile.");
+            case REQUIRE_SERVER ->
+                decision.request().mode() == dev.sentinel.policy.Mode.SERVER
+                        ? null
+                        : new Outcome.Refused(
+                                id,
+                                caller,
+                                decision,
+                                ErrorCode.SERVER_MODE_REQUIRED,
+                                "Profile '" + profile
+                                        + "' may only be used through Sentinel's credential server (rule '"
+                                        + decision.ruleName() + "'), not in mode "
+                                        + decision.request().mode().yamlName() + ".",
+                                "Use 'sentinel exec --server --profile " + profile + " -- <command>'.");
+            case REQUIRE_SERVER_SESSION ->
+                new Outcome.Refused(
+                        id,
+                        caller,
+                        decision,
+                        ErrorCode.SERVER_MODE_REQUIRED,
+                        "Profile '" + profile
+                                + "' may only be used through Sentinel's credential server with session tracking (rule '"
+                                + decision.ruleName() + "').",
+                        "Use 'sentinel exec --server --profile " + profile
+                                + " -- <command>' with a session store configured.");
         };
     }
 
-    private Outcome.Refused recordRefusal(Instant now, AccessRequest request, LoadedPolicy policy, Outcome.Refused refusal) {
+    private Outcome.Refused recordRefusal(
+            Instant now, AccessRequest request, LoadedPolicy policy, Outcome.Refused refusal) {
         try {
             audit.record(entry(now, request, policy, refusal));
         } catch (RuntimeException e) {
             // The refusal stands either way; the caller learns the record is missing too.
-            return new Outcome.Refused(refusal.decisionId(), refusal.caller(), refusal.decision(), refusal.code(),
-                    refusal.message() + " (and the decision could not be logged: " + e.getMessage() + ")", refusal.hint());
+            return new Outcome.Refused(
+                    refusal.decisionId(),
+                    refusal.caller(),
+                    refusal.decision(),
+                    refusal.code(),
+                    refusal.message() + " (and the decision could not be logged: " + e.getMessage() + ")",
+                    refusal.hint());
         }
         return refusal;
     }
@@ -150,7 +199,9 @@ public final class Gate {
                 decision == null ? null : decision.ruleIndex(),
                 reason,
                 code,
-                issued == null || issued.sourceIdentity() == null ? null : issued.sourceIdentity().format(),
+                issued == null || issued.sourceIdentity() == null
+                        ? null
+                        : issued.sourceIdentity().format(),
                 issued == null ? null : issued.roleArn(),
                 issued == null ? null : issued.credentials().expiration(),
                 issued == null ? null : issued.cached(),

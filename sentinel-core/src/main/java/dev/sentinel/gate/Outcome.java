@@ -27,7 +27,8 @@ public sealed interface Outcome permits Outcome.Issued, Outcome.Refused {
      * Nothing was issued. {@code caller} and {@code decision} are null when the refusal happened before
      * they were known (for example, the policy could not be loaded).
      */
-    record Refused(RequestId decisionId, CallerIdentity caller, Decision decision, ErrorCode code, String message, String hint)
+    record Refused(
+            RequestId decisionId, CallerIdentity caller, Decision decision, ErrorCode code, String message, String hint)
             implements Outcome {
         public Refused {
             requireNonNull(decisionId, "decisionId is null");

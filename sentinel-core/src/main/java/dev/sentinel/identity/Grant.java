@@ -28,7 +28,8 @@ public record Grant(Kind kind, RequestId reference) {
     public Grant {
         requireNonNull(kind, "kind is null");
         if ((kind == Kind.DIRECT) != (reference == null)) {
-            throw new IllegalArgumentException("a direct grant has no reference; approval and break-glass grants need one");
+            throw new IllegalArgumentException(
+                    "a direct grant has no reference; approval and break-glass grants need one");
         }
     }
 

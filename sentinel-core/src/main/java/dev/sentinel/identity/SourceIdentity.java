@@ -65,7 +65,9 @@ public record SourceIdentity(String user, Grant grant, RequestId requestId) {
 
     /** Parses a stamp; empty when the text is not one of Sentinel's. */
     public static Optional<SourceIdentity> parse(String text) {
-        if (text == null || !text.startsWith(PREFIX) || !STS_PATTERN.matcher(text).matches()) {
+        if (text == null
+                || !text.startsWith(PREFIX)
+                || !STS_PATTERN.matcher(text).matches()) {
             return Optional.empty();
         }
         int idDot = text.lastIndexOf('.');

@@ -111,7 +111,10 @@ public final class JsonWriter {
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
                 default -> {
-                    if (c < 0x20 || c == '\u2028' || c == '\u2029' || Character.isSurrogate(c) && !validSurrogateAt(value, i)) {
+                    if (c < 0x20
+                            || c == '\u2028'
+                            || c == '\u2029'
+                            || Character.isSurrogate(c) && !validSurrogateAt(value, i)) {
                         sb.append(String.format("\\u%04x", (int) c));
                     } else {
                         sb.append(c);

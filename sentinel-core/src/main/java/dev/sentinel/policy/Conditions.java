@@ -52,9 +52,15 @@ public record Conditions(NameSet profiles, NameSet users, Set<Mode> modes, TimeC
             case PROFILES -> "profile '" + request.profile() + "' is not in " + profiles;
             case USERS -> "user '" + request.user() + "' is not in " + users;
             case MODE -> "mode '" + request.mode().yamlName() + "' is not in " + modeNames();
-            case TIME -> request.time().atZone(time.zone()).toLocalDateTime().withNano(0) + " "
-                    + time.zone().getId() + " (" + request.time().atZone(time.zone()).getDayOfWeek().toString().toLowerCase(java.util.Locale.ROOT)
-                    + ") is outside " + time.describe();
+            case TIME ->
+                request.time().atZone(time.zone()).toLocalDateTime().withNano(0) + " "
+                        + time.zone().getId() + " ("
+                        + request.time()
+                                .atZone(time.zone())
+                                .getDayOfWeek()
+                                .toString()
+                                .toLowerCase(java.util.Locale.ROOT)
+                        + ") is outside " + time.describe();
             case DEVICE -> device.firstUnmet(request.device());
         };
     }

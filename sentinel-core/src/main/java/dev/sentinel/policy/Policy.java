@@ -34,7 +34,8 @@ public final class Policy {
             if (time != null) {
                 if (time.rules() != cachedRules) {
                     cachedRules = time.rules();
-                    cachedLocal = epochSecond + cachedRules.getOffset(request.time()).getTotalSeconds();
+                    cachedLocal =
+                            epochSecond + cachedRules.getOffset(request.time()).getTotalSeconds();
                 }
                 local = cachedLocal;
             }
@@ -51,20 +52,40 @@ public final class Policy {
         for (int i = 0; i < ruleArray.length; i++) {
             Rule rule = ruleArray[i];
             if (decided) {
-                trace.add(new RuleTrace(i, rule.name(), rule.effect(), rule.line(), RuleTrace.Status.NOT_CONSIDERED, null,
+                trace.add(new RuleTrace(
+                        i,
+                        rule.name(),
+                        rule.effect(),
+                        rule.line(),
+                        RuleTrace.Status.NOT_CONSIDERED,
+                        null,
                         "not considered: an earlier rule matched"));
                 continue;
             }
             TimeCondition time = rule.conditions().time();
-            long local = time == null ? 0
-                    : request.time().getEpochSecond() + time.rules().getOffset(request.time()).getTotalSeconds();
+            long local = time == null
+                    ? 0
+                    : request.time().getEpochSecond()
+                            + time.rules().getOffset(request.time()).getTotalSeconds();
             Conditions.Part failed = rule.conditions().firstMismatch(request, local);
             if (failed == null) {
                 decided = true;
-                trace.add(new RuleTrace(i, rule.name(), rule.effect(), rule.line(), RuleTrace.Status.MATCHED, null,
+                trace.add(new RuleTrace(
+                        i,
+                        rule.name(),
+                        rule.effect(),
+                        rule.line(),
+                        RuleTrace.Status.MATCHED,
+                        null,
                         "all conditions matched"));
             } else {
-                trace.add(new RuleTrace(i, rule.name(), rule.effect(), rule.line(), RuleTrace.Status.NOT_MATCHED, failed,
+                trace.add(new RuleTrace(
+                        i,
+                        rule.name(),
+                        rule.effect(),
+                        rule.line(),
+                        RuleTrace.Status.NOT_MATCHED,
+                        failed,
                         rule.conditions().explainMismatch(failed, request)));
             }
         }

@@ -36,8 +36,13 @@ public final class PolicyParser {
     private static final List<String> CONDITION_KEYS = List.of("profiles", "users", "time", "mode", "device");
     private static final List<String> TIME_KEYS = List.of("days", "hours", "timezone");
     private static final List<String> HOURS_KEYS = List.of("start", "end");
-    private static final List<String> DEVICE_KEYS = List.of("require_encryption", "require_mdm",
-            "require_mdm_compliant", "require_firewall", "min_os_version", "allowed_os_types");
+    private static final List<String> DEVICE_KEYS = List.of(
+            "require_encryption",
+            "require_mdm",
+            "require_mdm_compliant",
+            "require_firewall",
+            "min_os_version",
+            "allowed_os_types");
     private static final List<String> OS_TYPES = List.of("darwin", "windows", "linux");
     private static final Pattern HHMM = Pattern.compile("(\\d{2}):(\\d{2})");
     private static final Pattern VERSION = Pattern.compile("\\d+(\\.\\d+)*");
@@ -72,7 +77,10 @@ public final class PolicyParser {
             }
             Node rulesNode = top.get("rules");
             if (rulesNode == null) {
-                yaml.problem(root.get(), "the policy has no 'rules'.", "Add a 'rules:' list; with no rules every request is denied.");
+                yaml.problem(
+                        root.get(),
+                        "the policy has no 'rules'.",
+                        "Add a 'rules:' list; with no rules every request is denied.");
             } else {
                 Set<String> names = new HashSet<>();
                 List<Node> items = yaml.sequence(rulesNode, "rules");
@@ -80,7 +88,9 @@ public final class PolicyParser {
                     Rule rule = rule(items.get(i), i);
                     if (rule != null) {
                         if (!names.add(rule.name())) {
-                            yaml.problem(items.get(i), "rule name '" + rule.name() + "' is used twice.",
+                            yaml.problem(
+                                    items.get(i),
+                                    "rule name '" + rule.name() + "' is used twice.",
                                     "Give every rule a unique name; decisions and logs quote it.");
                         }
                         rules.add(rule);
@@ -119,12 +129,15 @@ public final class PolicyParser {
                 effect = Effect.fromYaml(text).orElse(null);
                 if (effect == null) {
                     String guess = StrictYaml.closest(text.replace('-', '_').toLowerCase(Locale.ROOT), effectNames());
-                    yaml.problem(effectNode, "unknown effect '" + text + "' in " + where + ".",
+                    yaml.problem(
+                            effectNode,
+                            "unknown effect '" + text + "' in " + where + ".",
                             guess != null ? "did you mean '" + guess + "'?" : "use one of " + effectNames() + ".");
                 }
             }
         }
-        Conditions conditions = fields.containsKey("conditions") ? conditions(fields.get("conditions"), where) : Conditions.ANY;
+        Conditions conditions =
+                fields.containsKey("conditions") ? conditions(fields.get("conditions"), where) : Conditions.ANY;
         String reason = fields.containsKey("reason") ? yaml.string(fields.get("reason"), where + " reason") : null;
         if (fields.containsKey("description")) {
             yaml.string(fields.get("description"), where + " description");
@@ -149,7 +162,9 @@ public final class PolicyParser {
                 if (mode.isPresent()) {
                     modes.add(mode.get());
                 } else {
-                    yaml.problem(modeNode, "unknown mode '" + text + "' in " + where + ".",
+                    yaml.problem(
+                            modeNode,
+                            "unknown mode '" + text + "' in " + where + ".",
                             "use any of cli, credential_process, server.");
                 }
             }
@@ -166,7 +181,9 @@ public final class PolicyParser {
         List<String> names = yaml.stringList(node, what);
         for (String name : names) {
             if (profiles && !ProfileName.isValid(name.replace("*", "x"))) {
-                yaml.problem(node, "'" + name + "' in " + what + " is not a valid profile name.",
+                yaml.problem(
+                        node,
+                        "'" + name + "' in " + what + " is not a valid profile name.",
                         "Use the profile's name from ~/.aws/config (without the 'profile ' prefix).");
             }
         }
@@ -181,7 +198,9 @@ public final class PolicyParser {
             for (String text : yaml.stringList(daysNode, where + " days")) {
                 DayOfWeek day = day(text);
                 if (day == null) {
-                    yaml.problem(daysNode, "'" + text + "' in " + where + " days is not a day of the week.",
+                    yaml.problem(
+                            daysNode,
+                            "'" + text + "' in " + where + " days is not a day of the week.",
                             "use monday, tuesday, wednesday, thursday, friday, saturday or sunday.");
                 } else {
                     days.add(day);
@@ -193,13 +212,17 @@ public final class PolicyParser {
         if (fields.containsKey("hours")) {
             Map<String, Node> hours = yaml.mapping(fields.get("hours"), where + " hours", HOURS_KEYS);
             if (!hours.containsKey("start") || !hours.containsKey("end")) {
-                yaml.problem(fields.get("hours"), where + " hours needs both start and end.",
+                yaml.problem(
+                        fields.get("hours"),
+                        where + " hours needs both start and end.",
                         "For example hours: {start: \"08:00\", end: \"18:00\"}.");
             } else {
                 start = minuteOfDay(hours.get("start"), where + " hours start", false);
                 end = minuteOfDay(hours.get("end"), where + " hours end", true);
                 if (start != null && end != null && start.equals(end)) {
-                    yaml.problem(fields.get("hours"), where + " hours start and end are equal, so the window is empty.",
+                    yaml.problem(
+                            fields.get("hours"),
+                            where + " hours start and end are equal, so the window is empty.",
                             "Remove 'hours' to allow the whole day, or widen the window.");
                     start = null;
                 }
@@ -217,7 +240,9 @@ public final class PolicyParser {
                 zone = zones.computeIfAbsent(text, PolicyParser::zoneOrNull);
                 if (zone == null) {
                     zones.remove(text);
-                    yaml.problem(zoneNode, "unknown time zone '" + text + "' in " + where + ".",
+                    yaml.problem(
+                            zoneNode,
+                            "unknown time zone '" + text + "' in " + where + ".",
                             "Use an IANA name such as Europe/Berlin, America/New_York or UTC.");
                     zone = ZoneOffset.UTC;
                 }
@@ -264,8 +289,11 @@ public final class PolicyParser {
                 return 24 * 60;
             }
         }
-        yaml.problem(node, what + " '" + text + "' is not a time of day.",
-                "Write 24-hour HH:MM in quotes, for example \"08:00\" or \"17:30\"" + (allowEndOfDay ? " (\"24:00\" for midnight)." : "."));
+        yaml.problem(
+                node,
+                what + " '" + text + "' is not a time of day.",
+                "Write 24-hour HH:MM in quotes, for example \"08:00\" or \"17:30\""
+                        + (allowEndOfDay ? " (\"24:00\" for midnight)." : "."));
         return null;
     }
 
@@ -279,7 +307,9 @@ public final class PolicyParser {
         if (fields.containsKey("min_os_version")) {
             minVersion = yaml.string(fields.get("min_os_version"), where + " min_os_version");
             if (minVersion != null && !VERSION.matcher(minVersion).matches()) {
-                yaml.problem(fields.get("min_os_version"), where + " min_os_version '" + minVersion + "' is not a version.",
+                yaml.problem(
+                        fields.get("min_os_version"),
+                        where + " min_os_version '" + minVersion + "' is not a version.",
                         "Write dotted numbers in quotes, for example \"14.2\".");
                 minVersion = null;
             }
@@ -291,7 +321,9 @@ public final class PolicyParser {
                 if (OS_TYPES.contains(lower)) {
                     osTypes.add(lower);
                 } else {
-                    yaml.problem(fields.get("allowed_os_types"), "unknown OS type '" + text + "' in " + where + ".",
+                    yaml.problem(
+                            fields.get("allowed_os_types"),
+                            "unknown OS type '" + text + "' in " + where + ".",
                             "use any of " + OS_TYPES + ".");
                 }
             }
@@ -322,7 +354,10 @@ public final class PolicyParser {
         }
         Duration d = parsed.get();
         if (d.compareTo(MIN_CREDENTIAL_DURATION) < 0 || d.compareTo(MAX_CREDENTIAL_DURATION) > 0) {
-            yaml.problem(node, what + " " + text + " is outside what STS issues (15m to 12h).", "Use a value from 15m to 12h.");
+            yaml.problem(
+                    node,
+                    what + " " + text + " is outside what STS issues (15m to 12h).",
+                    "Use a value from 15m to 12h.");
             return null;
         }
         return d;

@@ -10,7 +10,9 @@ public final class InvalidDocumentException extends SentinelException {
     private final List<Problem> problems;
 
     public InvalidDocumentException(ErrorCode code, String what, List<Problem> problems) {
-        super(code, what + " is invalid (" + problems.size() + (problems.size() == 1 ? " problem" : " problems") + "):\n"
+        super(
+                code,
+                what + " is invalid (" + problems.size() + (problems.size() == 1 ? " problem" : " problems") + "):\n"
                         + problems.stream().map(p -> "  " + p.render()).collect(Collectors.joining("\n")),
                 "Correct the lines above; nothing is issued while the document is invalid.");
         this.problems = List.copyOf(problems);

@@ -61,8 +61,11 @@ public final class StrictYaml {
             return root;
         } catch (MarkedYamlEngineException e) {
             Optional<Mark> mark = e.getProblemMark().or(e::getContextMark);
-            problems.add(new Problem(source, mark.map(m -> m.getLine() + 1).orElse(1),
-                    mark.map(m -> m.getColumn() + 1).orElse(1), "YAML syntax error: " + e.getProblem() + ".",
+            problems.add(new Problem(
+                    source,
+                    mark.map(m -> m.getLine() + 1).orElse(1),
+                    mark.map(m -> m.getColumn() + 1).orElse(1),
+                    "YAML syntax error: " + e.getProblem() + ".",
                     "Check indentation and quoting around this position."));
             return Optional.empty();
         } catch (YamlEngineException e) {
@@ -91,7 +94,9 @@ public final class StrictYaml {
     public Map<String, Node> mapping(Node node, String what, Collection<String> allowedKeys) {
         Map<String, Node> entries = new LinkedHashMap<>();
         if (!(node instanceof MappingNode mapping)) {
-            problem(node, what + " must be a mapping of keys to values.",
+            problem(
+                    node,
+                    what + " must be a mapping of keys to values.",
                     "Write it as 'key: value' lines indented under its parent.");
             return entries;
         }
@@ -104,8 +109,12 @@ public final class StrictYaml {
             String key = scalarKey.getValue();
             if (!allowedKeys.contains(key)) {
                 String suggestion = closest(key, allowedKeys);
-                problem(keyNode, "unknown key '" + key + "' in " + what + ".",
-                        suggestion != null ? "did you mean '" + suggestion + "'?" : "allowed keys are " + allowedKeys + ".");
+                problem(
+                        keyNode,
+                        "unknown key '" + key + "' in " + what + ".",
+                        suggestion != null
+                                ? "did you mean '" + suggestion + "'?"
+                                : "allowed keys are " + allowedKeys + ".");
                 continue;
             }
             if (entries.containsKey(key)) {

@@ -1,0 +1,180 @@
+package dev.sentinel.local.audit;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sentinel.audit.AuditSink;
+import dev.sentinel.audit.ChainVerifier;
+import dev.sentinel.audit.DecisionEntry;
+import dev.sentinel.audit.LogChain;
+import dev.sentinel.error.ErrorCode;
+import dev.sentinel.error.SentinelException;
+import dev.sentinel.local.home.InProcessLocks;
+import dev.sentinel.local.home.PrivateFiles;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The decision log as a hash-chained JSON Lines file (DESIGN.md 4.6), safe for concurrent processes:
+ * each append takes an exclusive lock on the file, chains to the last line, writes and syncs, then
+ * rewrites the MAC'd head record ({@code <file>.head}) that lets a verifier detect a truncated tail.
+ */
+public final class FileAuditLog implements AuditSink {
+    private static final int TAIL_CHUNK = 64 * 1024;
+
+    private final Path file;
+    private final Path head;
+    private final LogChain chain;
+
+    public FileAuditLog(Path file, byte[] macKey) {
+        this.file = requireNonNull(file, "file is null");
+        this.head = headOf(file);
+        this.chain = new LogChain(macKey);
+    }
+
+    public static Path headOf(Path file) {
+        return file.resolveSibling(file.getFileName() + ".head");
+    }
+
+    @Override
+    public void record(DecisionEntry entry) {
+        append(entry.toJson());
+    }
+
+    /** Appends one JSON object as the next line of the chain. */
+    public void append(String entryJson) {
+        PrivateFiles.directory(file.toAbsolutePath().getParent());
+        ReentrantLock threads = InProcessLocks.of(file);
+        threads.lock();
+        try {
+            appendLocked(entryJson);
+        } finally {
+            threads.unlock();
+        }
+    }
+
+    private void appendLocked(String entryJson) {
+        try (FileChannel channel = FileChannel.open(
+                        file,
+                        Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                FileLock ignored = channel.lock()) {
+            long size = channel.size();
+            List<String> tail = lastLines(channel, size);
+            long seq = 1;
+            String prev = LogChain.GENESIS;
+            StringBuilder out = new StringBuilder();
+            if (!tail.isEmpty()) {
+                String last = tail.get(tail.size() - 1);
+                prev = LogChain.hash(last);
+                seq = nextSeq(tail);
+                if (!endsWithNewline(channel, size)) {
+                    out.append('\n');
+                }
+            }
+            String line = chain.seal(seq, prev, entryJson);
+            out.append(line).append('\n');
+            ByteBuffer bytes = ByteBuffer.wrap(out.toString().getBytes(StandardCharsets.UTF_8));
+            long position = size;
+            while (bytes.hasRemaining()) {
+                position += channel.write(bytes, position);
+            }
+            channel.force(false);
+            PrivateFiles.write(head, chain.sealHead(seq, LogChain.hash(line)).getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new SentinelException(
+                    ErrorCode.AUDIT_LOG_UNAVAILABLE,
+                    "Cannot append to the decision log " + file + ": " + e.getMessage(),
+                    "Sentinel issues nothing it cannot log. Check that the file and its directory are writable by you.",
+                    e);
+        }
+    }
+
+    /** Verifies the whole log file against its chain and head. */
+    public ChainVerifier.Report verify() {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new SentinelException(
+                    ErrorCode.CONFIG_INVALID,
+                    "There is no log at " + file + ".",
+                    "Pass the log file to verify; Sentinel's decision log is in <SENTINEL_HOME>/logs/decisions.jsonl.");
+        } catch (IOException e) {
+            throw new SentinelException(
+                    ErrorCode.LOCAL_STATE_ERROR, "Cannot read " + file + ": " + e.getMessage(), "", e);
+        }
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
+        boolean terminated = text.isEmpty() || text.endsWith("\n");
+        if (lines.get(lines.size() - 1).isEmpty()) {
+            lines.remove(lines.size() - 1);
+        }
+        String headText;
+        try {
+            headText = Files.readString(head, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            headText = null;
+        } catch (IOException e) {
+            throw new SentinelException(
+                    ErrorCode.LOCAL_STATE_ERROR, "Cannot read " + head + ": " + e.getMessage(), "", e);
+        }
+        return new ChainVerifier(chain).verify(lines, headText, terminated);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    private static boolean endsWithNewline(FileChannel channel, long size) throws IOException {
+        ByteBuffer one = ByteBuffer.allocate(1);
+        channel.read(one, size - 1);
+        return one.get(0) == '\n';
+    }
+
+    /**
+     * The sequence number after the last line. A torn last line (a crash mid-write) may not parse; the
+     * chain then continues from the line before it, and the verifier reports only the torn line.
+     */
+    private static long nextSeq(List<String> tail) {
+        for (int i = tail.size() - 1; i >= 0; i--) {
+            LogChain.ChainLink link = LogChain.link(tail.get(i));
+            if (link != null) {
+                return link.seq() + 1;
+            }
+        }
+        return 1;
+    }
+
+    /** Up to the last two non-empty lines of the file, oldest first; empty for an empty file. */
+    private static List<String> lastLines(FileChannel channel, long size) throws IOException {
+        long chunk = Math.min(size, TAIL_CHUNK);
+        while (true) {
+            long start = size - chunk;
+            ByteBuffer buffer = ByteBuffer.allocate((int) chunk);
+            int read;
+            do {
+                read = channel.read(buffer, start + buffer.position());
+            } while (read > 0 && buffer.hasRemaining());
+            List<String> lines = new ArrayList<>(
+                    List.of(new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8).split("\n")));
+            lines.removeIf(String::isEmpty);
+            int firstComplete = start == 0 ? 0 : 1;
+            if (start == 0 || lines.size() - firstComplete >= 2) {
+                return List.copyOf(lines.subList(Math.max(firstComplete, lines.size() - 2), lines.size()));
+            }
+            chunk = Math.min(size, chunk * 4);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package dev.sentinel.local.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sentinel.audit.ChainVerifier;
+import dev.sentinel.error.ErrorCode;
+import dev.sentinel.error.SentinelException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileAuditLogTest {
+    private static final byte[] KEY = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    @TempDir
+    Path dir;
+
+    private FileAuditLog log() {
+        return new FileAuditLog(dir.resolve("logs/decisions.jsonl"), KEY);
+    }
+
+    private List<String> lines() throws IOException {
+        return Files.readAllLines(dir.resolve("logs/decisions.jsonl"));
+    }
+
+    @Test
+    void appendsChainedLinesThatVerify() throws IOException {
+        FileAuditLog log = log();
+        for (int i = 0; i < 5; i++) {
+            log.append("{\"n\":" + i + "}");
+        }
+        assertThat(lines()).hasSize(5);
+        assertThat(lines().get(0)).startsWith("{\"seq\":1,\"prev\":\"" + "0".repeat(64) + "\",\"n\":0,\"mac\":\"");
+        assertThat(lines().get(4)).startsWith("{\"seq\":5,");
+        ChainVerifier.Report report = log.verify();
+        assertThat(report.intact()).isTrue();
+        assertThat(report.entries()).isEqualTo(5);
+    }
+
+    @Test
+    void createsTheLogOwnerOnly() throws IOException {
+        log().append("{}");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("logs/decisions.jsonl"))))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("logs"))))
+                .isEqualTo("rwx------");
+    }
+
+    @Test
+    void detectsAnEditedLine() throws IOException {
+        FileAuditLog log = log();
+        log.append("{\"user\":\"alice\"}");
+        log.append("{\"user\":\"bob\"}");
+        Path file = dir.resolve("logs/decisions.jsonl");
+        Files.writeString(file, Files.readString(file).replace("\"bob\"", "\"eve\""));
+        ChainVerifier.Report report = log.verify();
+        assertThat(report.intact()).isFalse();
+        assertThat(report.problems()).extracting(ChainVerifier.Finding::line).contains(2);
+    }
+
+    @Test
+    void detectsARemovedLineAndATruncatedTail() throws IOException {
+        FileAuditLog log = log();
+        for (int i = 0; i < 4; i++) {
+            log.append("{\"n\":" + i + "}");
+        }
+        Path file = dir.resolve("logs/decisions.jsonl");
+        List<String> lines = lines();
+        Files.write(file, List.of(lines.get(0), lines.get(2), lines.get(3)));
+        assertThat(log.verify().problems())
+                .anySatisfy(f -> assertThat(f.message()).contains("removed"));
+
+        Files.write(file, List.of(lines.get(0), lines.get(1)));
+        assertThat(log.verify().problems())
+                .anySatisfy(f -> assertThat(f.message()).contains("truncated"));
+    }
+
+    @Test
+    void keepsAppendingAfterATornLastLineAndReportsIt() throws IOException {
+        FileAuditLog log = log();
+        log.append("{\"n\":1}");
+        Path file = dir.resolve("logs/decisions.jsonl");
+        Files.writeString(file, "{\"seq\":2,\"prev\":\"ab", java.nio.file.StandardOpenOption.APPEND);
+        log.append("{\"n\":3}");
+        List<String> lines = lines();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(2)).contains("\"n\":3");
+        assertThat(log.verify().problems())
+                .extracting(ChainVerifier.Finding::line)
+                .containsExactly(2);
+    }
+
+    @Test
+    void verifyingWithAnotherKeyFails() throws IOException {
+        log().append("{\"n\":1}");
+        byte[] other = Arrays.copyOf(KEY, KEY.length);
+        other[0] ^= 1;
+        ChainVerifier.Report report = new FileAuditLog(dir.resolve("logs/decisions.jsonl"), other).verify();
+        assertThat(report.intact()).isFalse();
+    }
+
+    @Test
+    void verifyingAMissingLogIsAConfigurationError() {
+        assertThatThrownBy(() -> log().verify())
+                .isInstanceOf(SentinelException.class)
+                .extracting(e -> ((SentinelException) e).code())
+                .isEqualTo(ErrorCode.CONFIG_INVALID);
+    }
+
+    @Test
+    void refusesToAppendWhenTheLogCannotBeWritten() throws IOException {
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        Files.createDirectory(logs.resolve("decisions.jsonl"));
+        assertThatThrownBy(() -> log().append("{}"))
+                .isInstanceOf(SentinelException.class)
+                .extracting(e -> ((SentinelException) e).code())
+                .isEqualTo(ErrorCode.AUDIT_LOG_UNAVAILABLE);
+    }
+
+    @Test
+    void concurrentWritersProduceOneUnbrokenChain() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            int writer = t;
+            futures.add(pool.submit(() -> {
+                FileAuditLog own = log();
+                for (int i = 0; i < 25; i++) {
+                    own.append("{\"writer\":" + writer + ",\"i\":" + i + "}");
+                }
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        pool.shutdown();
+        assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        ChainVerifier.Report report = log().verify();
+        assertThat(report.problems()).isEmpty();
+        assertThat(report.warnings()).isEmpty();
+        assertThat(report.entries()).isEqualTo(200);
+    }
+}
