@@ -2,10 +2,10 @@ package dev.sentinel.audit;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sentinel.crypto.Primitives;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -59,12 +59,7 @@ public final class LogChain {
     }
 
     public static String hash(String line) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(line.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return HexFormat.of().formatHex(Primitives.sha256().digest(line.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Reads the sequence number and previous hash of a line, without checking anything. */
@@ -111,11 +106,11 @@ public final class LogChain {
 
     private String mac(String text) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = Primitives.hmacSha256();
             mac.init(key);
             return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        } catch (InvalidKeyException e) {
+            throw new IllegalStateException("the log key was checked in the constructor", e);
         }
     }
 

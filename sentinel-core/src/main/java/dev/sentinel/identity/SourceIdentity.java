@@ -2,9 +2,8 @@ package dev.sentinel.identity;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sentinel.crypto.Primitives;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -90,10 +89,6 @@ public record SourceIdentity(String user, Grant grant, RequestId requestId) {
     }
 
     private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return Primitives.sha256().digest(text.getBytes(StandardCharsets.UTF_8));
     }
 }

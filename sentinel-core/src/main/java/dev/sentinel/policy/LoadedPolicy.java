@@ -2,9 +2,8 @@ package dev.sentinel.policy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sentinel.crypto.Primitives;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
@@ -25,11 +24,6 @@ public record LoadedPolicy(Policy policy, String source, String text, String sha
     }
 
     public static String sha256Hex(String text) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return HexFormat.of().formatHex(Primitives.sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 }

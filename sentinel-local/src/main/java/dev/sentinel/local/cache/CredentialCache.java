@@ -2,6 +2,7 @@ package dev.sentinel.local.cache;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sentinel.crypto.Primitives;
 import dev.sentinel.error.ErrorCode;
 import dev.sentinel.error.SentinelException;
 import dev.sentinel.local.home.InProcessLocks;
@@ -73,7 +74,7 @@ public final class CredentialCache {
             return null;
         }
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = Primitives.aesGcm();
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, bytes, MAGIC.length, NONCE_BYTES));
             cipher.updateAAD(name.getBytes(StandardCharsets.US_ASCII));
             byte[] plain = cipher.doFinal(bytes, MAGIC.length + NONCE_BYTES, bytes.length - MAGIC.length - NONCE_BYTES);
@@ -90,7 +91,7 @@ public final class CredentialCache {
         try {
             byte[] nonce = new byte[NONCE_BYTES];
             random.nextBytes(nonce);
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = Primitives.aesGcm();
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
             cipher.updateAAD(name.getBytes(StandardCharsets.US_ASCII));
             byte[] sealed = cipher.doFinal(plain);

@@ -2,6 +2,7 @@ package dev.sentinel.local.policy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sentinel.crypto.Primitives;
 import dev.sentinel.local.home.PrivateFiles;
 import dev.sentinel.policy.LoadedPolicy;
 import dev.sentinel.policy.PolicySource;
@@ -103,7 +104,7 @@ public final class DiskCachedPolicySource implements PolicySource {
 
     private String mac(ProfileName profile, String body) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = Primitives.hmacSha256();
             mac.init(key);
             mac.update(profile.value().getBytes(StandardCharsets.UTF_8));
             mac.update((byte) 0);

@@ -1,0 +1,96 @@
+package dev.sentinel.cli;
+
+import dev.sentinel.aws.AwsClients;
+import dev.sentinel.aws.AwsEnvironment;
+import dev.sentinel.aws.AwsProfiles;
+import dev.sentinel.aws.ConfigFingerprint;
+import dev.sentinel.aws.SsmPolicySource;
+import dev.sentinel.aws.StsCredentialIssuer;
+import dev.sentinel.aws.StsIdentityResolver;
+import dev.sentinel.credentials.CredentialIssuer;
+import dev.sentinel.error.ErrorCode;
+import dev.sentinel.error.SentinelException;
+import dev.sentinel.identity.IdentityResolver;
+import dev.sentinel.policy.PolicySource;
+import dev.sentinel.policy.ProfileName;
+import java.io.Console;
+import java.util.Optional;
+
+/**
+ * The AWS half of the composition root. Profiles are read on first use (cheap, no client); clients are
+ * built only when a call actually needs AWS.
+ */
+final class AwsWiring implements AwsAdapters {
+    private final Platform platform;
+    private AwsProfiles profiles;
+    private AwsClients clients;
+
+    AwsWiring(Platform platform) {
+        this.platform = platform;
+    }
+
+    @Override
+    public String fingerprint(ProfileName profile) {
+        return new ConfigFingerprint(environment()).of(profile);
+    }
+
+    @Override
+    public Optional<String> region(ProfileName profile) {
+        return profiles().region(profile);
+    }
+
+    @Override
+    public IdentityResolver identities() {
+        return new StsIdentityResolver(clients());
+    }
+
+    @Override
+    public CredentialIssuer issuer() {
+        return new StsCredentialIssuer(clients(), this::mfaToken);
+    }
+
+    @Override
+    public PolicySource ssmPolicies(String prefix, String region) {
+        return new SsmPolicySource(clients(), prefix, region);
+    }
+
+    private AwsProfiles profiles() {
+        if (profiles == null) {
+            profiles = new AwsProfiles(environment());
+        }
+        return profiles;
+    }
+
+    private AwsEnvironment environment() {
+        return new AwsEnvironment(platform.env(), platform.userHome());
+    }
+
+    private AwsClients clients() {
+        if (clients == null) {
+            clients = new AwsClients(profiles());
+        }
+        return clients;
+    }
+
+    /** Asks on the terminal; without one, fails fast instead of waiting on a prompt nobody sees. */
+    private String mfaToken(String profile, String serial) {
+        Console console = System.console();
+        if (!platform.interactive() || console == null) {
+            throw new SentinelException(
+                    ErrorCode.MFA_REQUIRED,
+                    "Profile '" + profile + "' needs an MFA code (" + serial
+                            + ") and no terminal is attached to ask for it.",
+                    "Run 'sentinel exec --profile " + profile
+                            + " -- true' in a terminal once; the credentials are then cached for"
+                            + " credential_process.");
+        }
+        String code = console.readLine("MFA code for %s (%s): ", profile, serial);
+        if (code == null || !code.trim().matches("\\d{6}")) {
+            throw new SentinelException(
+                    ErrorCode.MFA_REQUIRED,
+                    "No valid 6-digit MFA code was entered for profile '" + profile + "'.",
+                    "Enter the current code from your MFA device.");
+        }
+        return code.trim();
+    }
+}

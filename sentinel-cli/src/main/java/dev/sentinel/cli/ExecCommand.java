@@ -1,0 +1,128 @@
+package dev.sentinel.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sentinel.credentials.AwsCredentials;
+import dev.sentinel.error.ErrorCode;
+import dev.sentinel.error.SentinelException;
+import dev.sentinel.gate.AccessRequest;
+import dev.sentinel.gate.Outcome;
+import dev.sentinel.policy.Mode;
+import dev.sentinel.policy.ProfileName;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+        name = "exec",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run COMMAND with credentials for PROFILE in its environment, if policy allows.",
+            "The child gets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,",
+            "AWS_CREDENTIAL_EXPIRATION, the profile's region, and AWS_SENTINEL=<profile>, which makes",
+            "nested Sentinel calls fail. AWS_PROFILE and other credential variables are removed.",
+            "The exit code is the command's own; without COMMAND, $SHELL is started.",
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  sentinel exec --profile prod-role -- aws s3 ls",
+            "  sentinel exec --profile dev-role -- terraform plan"
+        })
+final class ExecCommand implements Callable<Integer> {
+    static final List<String> REMOVED = List.of(
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+            "AWS_SECURITY_TOKEN",
+            "AWS_CREDENTIAL_EXPIRATION",
+            "AWS_PROFILE",
+            "AWS_DEFAULT_PROFILE",
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+            "AWS_WEB_IDENTITY_TOKEN_FILE",
+            "AWS_ROLE_ARN");
+
+    private final Platform platform;
+
+    @Option(
+            names = "--profile",
+            required = true,
+            paramLabel = "PROFILE",
+            description = "AWS config profile to issue credentials for.")
+    String profile;
+
+    @Parameters(
+            paramLabel = "COMMAND",
+            arity = "0..*",
+            description = "The command and its arguments (put them after --).")
+    List<String> command = new ArrayList<>();
+
+    ExecCommand(Platform platform) {
+        this.platform = requireNonNull(platform, "platform is null");
+    }
+
+    @Override
+    public Integer call() {
+        Nesting.refuseInsideExec(platform);
+        ProfileName name = Profiles.parse(profile);
+        Sentinel sentinel = Sentinel.open(platform);
+        Outcome outcome = sentinel.gate().request(new AccessRequest(name, Mode.CLI, null));
+        if (outcome instanceof Outcome.Refused refused) {
+            Errors.report(platform.err(), refused.code(), refused.message(), refused.hint(), refused.decisionId());
+            return refused.code().exitCode();
+        }
+        Outcome.Issued issued = (Outcome.Issued) outcome;
+        List<String> argv = command.isEmpty()
+                ? List.of(Optional.ofNullable(platform.env("SHELL")).orElse("/bin/sh"))
+                : command;
+        ProcessBuilder child = new ProcessBuilder(argv).inheritIO();
+        Map<String, String> env = child.environment();
+        env.clear();
+        env.putAll(childEnvironment(platform.env(), name, issued.credentials().credentials(), sentinel.region(name)));
+        try {
+            Process process = child.start();
+            return waitFor(process);
+        } catch (IOException e) {
+            throw new SentinelException(
+                    ErrorCode.USAGE,
+                    "Cannot run '" + argv.get(0) + "': " + e.getMessage(),
+                    "Check the command name and that it is on PATH.",
+                    e);
+        }
+    }
+
+    static Map<String, String> childEnvironment(
+            Map<String, String> parent, ProfileName profile, AwsCredentials credentials, Optional<String> region) {
+        Map<String, String> env = new java.util.HashMap<>(parent);
+        REMOVED.forEach(env::remove);
+        env.put("AWS_ACCESS_KEY_ID", credentials.accessKeyId());
+        env.put("AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey());
+        env.put("AWS_SESSION_TOKEN", credentials.sessionToken());
+        env.put("AWS_CREDENTIAL_EXPIRATION", credentials.expiration().toString());
+        env.put(Nesting.MARKER, profile.value());
+        region.ifPresent(r -> {
+            env.putIfAbsent("AWS_REGION", r);
+            env.putIfAbsent("AWS_DEFAULT_REGION", r);
+        });
+        return env;
+    }
+
+    private static int waitFor(Process process) {
+        while (true) {
+            try {
+                return process.waitFor();
+            } catch (InterruptedException e) {
+                process.destroy();
+            }
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package dev.sentinel.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sentinel.error.ErrorCode;
+import dev.sentinel.local.home.SentinelHome;
+import dev.sentinel.yaml.DurationText;
+import dev.sentinel.yaml.InvalidDocumentException;
+import dev.sentinel.yaml.StrictYaml;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.snakeyaml.engine.v2.nodes.Node;
+
+/**
+ * Sentinel's own settings, from {@code <SENTINEL_HOME>/config.yaml}. Every key is optional; the defaults
+ * are the embedded mode: policies in {@code <home>/policies}, the decision log in {@code <home>/logs}.
+ * See docs/configuration.md.
+ */
+record SentinelConfig(
+        PolicySourceKind policySource,
+        Path policyPath,
+        String ssmPrefix,
+        String ssmRegion,
+        Duration policyCacheTtl,
+        Path logFile,
+        boolean credentialCache,
+        Duration refreshMargin) {
+
+    enum PolicySourceKind {
+        FILE,
+        SSM
+    }
+
+    static final Duration DEFAULT_POLICY_CACHE_TTL = Duration.ofMinutes(5);
+    static final Duration DEFAULT_REFRESH_MARGIN = Duration.ofMinutes(15);
+
+    SentinelConfig {
+        requireNonNull(policySource, "policySource is null");
+        requireNonNull(policyPath, "policyPath is null");
+        requireNonNull(ssmPrefix, "ssmPrefix is null");
+        requireNonNull(policyCacheTtl, "policyCacheTtl is null");
+        requireNonNull(logFile, "logFile is null");
+        requireNonNull(refreshMargin, "refreshMargin is null");
+    }
+
+    static SentinelConfig defaults(SentinelHome home) {
+        return new SentinelConfig(
+                PolicySourceKind.FILE,
+                home.policyDirectory(),
+                "/sentinel/policies",
+                null,
+                DEFAULT_POLICY_CACHE_TTL,
+                home.decisionLog(),
+                true,
+                DEFAULT_REFRESH_MARGIN);
+    }
+
+    static SentinelConfig load(SentinelHome home, Path userHome) {
+        Path file = home.configFile();
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            return defaults(home);
+        } catch (IOException e) {
+            throw new dev.sentinel.error.SentinelException(
+                    ErrorCode.CONFIG_INVALID,
+                    "Cannot read " + file + ": " + e.getMessage(),
+                    "Check the file's permissions.",
+                    e);
+        }
+        return parse(home, userHome, file.toString(), text);
+    }
+
+    static SentinelConfig parse(SentinelHome home, Path userHome, String source, String text) {
+        SentinelConfig config = defaults(home);
+        StrictYaml yaml = new StrictYaml(source);
+        Optional<Node> root = yaml.parse(text);
+        if (root.isEmpty()) {
+            return yaml.problems().size() == 1
+                            && yaml.problems().get(0).message().startsWith("the document is empty")
+                    ? config
+                    : fail(yaml);
+        }
+        Map<String, Node> top = yaml.mapping(root.get(), "the configuration", List.of("policy", "log", "credentials"));
+        PolicySourceKind kind = config.policySource();
+        Path policyPath = config.policyPath();
+        String prefix = config.ssmPrefix();
+        String region = null;
+        Duration ttl = config.policyCacheTtl();
+        if (top.containsKey("policy")) {
+            Map<String, Node> policy = yaml.mapping(
+                    top.get("policy"), "policy", List.of("source", "path", "ssm_prefix", "ssm_region", "cache_ttl"));
+            if (policy.containsKey("source")) {
+                String value = yaml.string(policy.get("source"), "policy.source");
+                if ("file".equals(value)) {
+                    kind = PolicySourceKind.FILE;
+                } else if ("ssm".equals(value)) {
+                    kind = PolicySourceKind.SSM;
+                } else if (value != null) {
+                    yaml.problem(policy.get("source"), "unknown policy source '" + value + "'.", "Use file or ssm.");
+                }
+            }
+            if (policy.containsKey("path")) {
+                String value = yaml.string(policy.get("path"), "policy.path");
+                if (value != null) {
+                    policyPath =
+                            home.root().resolve(expandHome(value, userHome)).normalize();
+                }
+            }
+            if (policy.containsKey("ssm_prefix")) {
+                String value = yaml.string(policy.get("ssm_prefix"), "policy.ssm_prefix");
+                if (value != null && (!value.startsWith("/") || value.endsWith("/"))) {
+                    yaml.problem(
+                            policy.get("ssm_prefix"),
+                            "policy.ssm_prefix must start with '/' and not end with one.",
+                            "For example /sentinel/policies.");
+                } else if (value != null) {
+                    prefix = value;
+                }
+            }
+            if (policy.containsKey("ssm_region")) {
+                region = yaml.string(policy.get("ssm_region"), "policy.ssm_region");
+            }
+            ttl = duration(yaml, policy.get("cache_ttl"), "policy.cache_ttl", ttl);
+        }
+        Path logFile = config.logFile();
+        if (top.containsKey("log")) {
+            Map<String, Node> log = yaml.mapping(top.get("log"), "log", List.of("path"));
+            if (log.containsKey("path")) {
+                String value = yaml.string(log.get("path"), "log.path");
+                if (value != null) {
+                    logFile = home.root().resolve(expandHome(value, userHome)).normalize();
+                }
+            }
+        }
+        boolean cache = config.credentialCache();
+        Duration margin = config.refreshMargin();
+        if (top.containsKey("credentials")) {
+            Map<String, Node> credentials =
+                    yaml.mapping(top.get("credentials"), "credentials", List.of("cache", "refresh_margin"));
+            if (credentials.containsKey("cache")) {
+                Boolean value = yaml.bool(credentials.get("cache"), "credentials.cache");
+                cache = value == null || value;
+            }
+            margin = duration(yaml, credentials.get("refresh_margin"), "credentials.refresh_margin", margin);
+        }
+        if (yaml.hasProblems()) {
+            return fail(yaml);
+        }
+        return new SentinelConfig(kind, policyPath, prefix, region, ttl, logFile, cache, margin);
+    }
+
+    private static Duration duration(StrictYaml yaml, Node node, String what, Duration fallback) {
+        if (node == null) {
+            return fallback;
+        }
+        String text = yaml.string(node, what);
+        if (text == null) {
+            return fallback;
+        }
+        Optional<Duration> parsed = DurationText.parse(text);
+        if (parsed.isEmpty()) {
+            yaml.problem(node, what + " '" + text + "' is not a duration.", "Write it like 0s, 90s, 5m or 1h.");
+            return fallback;
+        }
+        return parsed.get();
+    }
+
+    private static Path expandHome(String path, Path userHome) {
+        return path.startsWith("~/") ? userHome.resolve(path.substring(2)) : Path.of(path);
+    }
+
+    private static SentinelConfig fail(StrictYaml yaml) {
+        throw new InvalidDocumentException(ErrorCode.CONFIG_INVALID, "Configuration " + yaml.source(), yaml.problems());
+    }
+}

@@ -1,0 +1,149 @@
+package dev.sentinel.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sentinel.aws.testing.MotoServer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged launcher used by real clients: the AWS CLI and boto3 read Sentinel's credential_process
+ * output exactly as they would on a user's machine.
+ */
+class RealClientsIT {
+    private static final String LAUNCHER = System.getProperty("sentinel.launcher");
+    private static final String PYTHON = System.getProperty("sentinel.test.python", "python3");
+    private static MotoServer moto;
+
+    @TempDir
+    Path dir;
+
+    private CliWorld world;
+    private String user;
+    private String devRole;
+
+    @BeforeAll
+    static void startEmulator() {
+        moto = MotoServer.start();
+    }
+
+    @AfterAll
+    static void stopEmulator() {
+        moto.close();
+    }
+
+    @BeforeEach
+    void seed() {
+        String suffix = Long.toString(System.nanoTime(), 36);
+        user = "alice-" + suffix;
+        devRole = "app-dev-" + suffix;
+        world = new CliWorld(dir, moto.endpoint())
+                .user(user)
+                .roleProfile("dev-role", devRole, user)
+                .roleProfile("prod-role", "app-prod-" + suffix, user)
+                .config("[profile dev]\ncredential_process = " + LAUNCHER
+                        + " credentials --profile dev-role\nregion = us-east-1\n\n"
+                        + "[profile prod]\ncredential_process = " + LAUNCHER
+                        + " credentials --profile prod-role\nregion = us-east-1\n\n");
+        world.policy(
+                "default",
+                """
+                version: "1"
+                rules:
+                  - name: alice-on-dev
+                    effect: allow
+                    conditions:
+                      profiles: [dev-role]
+                      users: [%s]
+                  - name: prod-closed
+                    effect: deny
+                    conditions:
+                      profiles: [prod-role]
+                    reason: production is closed today
+                """
+                        .formatted(user));
+    }
+
+    @Test
+    void theAwsCliGetsCredentialsThroughCredentialProcess() {
+        CliWorld.Result result = world.process(
+                Map.of(),
+                CliWorld.command(
+                        "aws", "sts", "get-caller-identity", "--profile", "dev", "--query", "Arn", "--output", "text"));
+
+        assertThat(result.exit()).as(result.err()).isZero();
+        assertThat(result.out().trim())
+                .startsWith("arn:aws:sts::123456789012:assumed-role/" + devRole + "/sentinel." + user + ".d.");
+    }
+
+    @Test
+    void theAwsCliShowsTheRefusalAndGetsNoCredentials() {
+        CliWorld.Result result = world.process(
+                Map.of(),
+                CliWorld.command("aws", "sts", "get-caller-identity", "--profile", "prod", "--output", "text"));
+
+        assertThat(result.exit()).isNotZero();
+        assertThat(result.out()).isEmpty();
+        assertThat(result.err()).contains("POLICY_DENIED", "production is closed today");
+    }
+
+    @Test
+    void boto3GetsCredentialsThroughCredentialProcess() {
+        String script =
+                "import boto3; print(boto3.Session(profile_name='dev').client('sts').get_caller_identity()['Arn'])";
+        CliWorld.Result result = world.process(Map.of(), CliWorld.command(PYTHON, "-c", script));
+
+        assertThat(result.exit()).as(result.err()).isZero();
+        assertThat(result.out().trim()).contains("assumed-role/" + devRole + "/sentinel." + user + ".d.");
+    }
+
+    @Test
+    void execRunsTheAwsCliWithTheIssuedCredentials() {
+        CliWorld.Result result = world.process(
+                Map.of(),
+                CliWorld.command(
+                        LAUNCHER,
+                        "exec",
+                        "--profile",
+                        "dev-role",
+                        "--",
+                        "aws",
+                        "sts",
+                        "get-caller-identity",
+                        "--query",
+                        "Arn",
+                        "--output",
+                        "text"));
+
+        assertThat(result.exit()).as(result.err()).isZero();
+        assertThat(result.out().trim()).startsWith("arn:aws:sts::123456789012:assumed-role/" + devRole + "/sentinel.");
+    }
+
+    @Test
+    void parallelInvocationsFetchFromStsOnce() {
+        List<CompletableFuture<CliWorld.Result>> runs = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            runs.add(CompletableFuture.supplyAsync(
+                    () -> world.process(Map.of(), CliWorld.command(LAUNCHER, "credentials", "--profile", "dev-role"))));
+        }
+        List<String> keys = new ArrayList<>();
+        for (CompletableFuture<CliWorld.Result> run : runs) {
+            CliWorld.Result result = run.join();
+            assertThat(result.exit()).as(result.err()).isZero();
+            keys.add(result.out().replaceAll(".*\"AccessKeyId\":\"([^\"]+)\".*\\s*", "$1"));
+        }
+        assertThat(keys).hasSize(4).containsOnly(keys.get(0));
+        assertThat(world.logLines()).hasSize(4);
+        assertThat(world.logLines().stream().filter(l -> l.contains("\"cached\":false")))
+                .hasSize(1);
+        assertThat(world.sentinel("audit", "verify-logs").exit()).isZero();
+    }
+}
