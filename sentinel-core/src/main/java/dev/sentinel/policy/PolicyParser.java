@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
@@ -64,7 +65,12 @@ public final class PolicyParser {
         yaml = new StrictYaml(source);
         Optional<Node> root = yaml.parse(text);
         List<Rule> rules = new ArrayList<>();
-        if (root.isPresent()) {
+        if (root.isPresent() && !(root.get() instanceof MappingNode)) {
+            yaml.problem(
+                    root.get(),
+                    "the policy must be a mapping with 'version' and 'rules'.",
+                    "Start the file with 'version: \"1\"' and a 'rules:' list (see docs/policy.md).");
+        } else if (root.isPresent()) {
             Map<String, Node> top = yaml.mapping(root.get(), "the policy", TOP_KEYS);
             Node version = top.get("version");
             if (version == null) {
