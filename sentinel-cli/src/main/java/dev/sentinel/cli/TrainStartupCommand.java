@@ -32,7 +32,8 @@ import picocli.CommandLine.Command;
  * Exercises the credential_process fast path once, so the launcher can record a class-data-sharing
  * archive of exactly the classes that path loads. Everything happens in a temporary Sentinel home with
  * a throwaway AWS config; identity and credentials come from stand-ins, so nothing reaches AWS and no
- * real log, cache or key is touched.
+ * real log, cache or key is touched. {@code --with-sts} adds a call that must reach STS (to a closed
+ * loopback port), which takes a fetch from STS from about 580 to about 300-390 ms (docs/performance.md).
  */
 @Command(
         name = "train-startup",
@@ -62,6 +63,9 @@ final class TrainStartupCommand implements Callable<Integer> {
             """;
 
     private final Platform platform;
+
+    @picocli.CommandLine.Option(names = "--with-sts", description = "Also record the classes of a call that reaches STS.")
+    boolean withSts;
 
     TrainStartupCommand(Platform platform) {
         this.platform = requireNonNull(platform, "platform is null");
@@ -103,11 +107,42 @@ final class TrainStartupCommand implements Callable<Integer> {
                 command.call();
             }
             Main.commandLine(training).execute("--version");
+            if (withSts) {
+                trainStsPath(training);
+            }
             return 0;
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(TrainStartupCommand::delete);
             }
+        }
+    }
+
+    /**
+     * Builds the real STS client and issuer and calls a loopback port nothing listens on, so the classes
+     * of a call that must reach STS (request marshalling, signing, the HTTP client) are recorded too.
+     * The calls fail at once with AWS_UNREACHABLE; nothing leaves the machine.
+     */
+    private static void trainStsPath(Platform training) throws IOException {
+        Map<String, String> env = new java.util.HashMap<>(training.env());
+        try (java.net.ServerSocket closed = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            env.put("AWS_ENDPOINT_URL", "http://127.0.0.1:" + closed.getLocalPort());
+        }
+        Platform offline = new Platform(env, training.out(), training.err(), training.clock(), training.userHome(), false);
+        AwsWiring aws = new AwsWiring(offline);
+        ProfileName profile = new ProfileName("train-role");
+        CallerIdentity caller = CallerIdentity.fromArn("arn:aws:iam::123456789012:user/trainer");
+        try {
+            aws.identities().resolve(profile);
+        } catch (SentinelException expected) {
+            // AWS_UNREACHABLE: the point was to load the classes on the way there.
+        }
+        try {
+            aws.issuer().issue(new dev.sentinel.credentials.IssueRequest(profile, caller,
+                    dev.sentinel.identity.SourceIdentity.of("trainer", dev.sentinel.identity.Grant.DIRECT, dev.sentinel.identity.RequestId.random()),
+                    null));
+        } catch (SentinelException expected) {
+            // as above
         }
     }
 

@@ -4,7 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.zone.ZoneRules;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * A parsed, validated policy: an ordered list of rules, first match wins, no match means deny. Immutable
@@ -13,29 +17,61 @@ import java.util.List;
 public final class Policy {
     private final List<Rule> rules;
     private final Rule[] ruleArray;
+    /** For each profile named exactly by some rule: the indexes of the rules that can match it, in order. */
+    private final Map<String, int[]> candidatesByProfile;
+    /** The rules that can match a profile no rule names exactly: those without a profile condition or with a glob. */
+    private final int[] anyProfileCandidates;
 
     public Policy(List<Rule> rules) {
         this.rules = List.copyOf(requireNonNull(rules, "rules is null"));
         this.ruleArray = this.rules.toArray(new Rule[0]);
+        List<Integer> anyProfile = new ArrayList<>();
+        Map<String, List<Integer>> byProfile = new HashMap<>();
+        for (int i = 0; i < ruleArray.length; i++) {
+            NameSet profiles = ruleArray[i].conditions().profiles();
+            if (profiles == null || profiles.hasGlobs()) {
+                anyProfile.add(i);
+            } else {
+                for (String name : profiles.names()) {
+                    byProfile.computeIfAbsent(name, n -> new ArrayList<>()).add(i);
+                }
+            }
+        }
+        this.anyProfileCandidates = toArray(anyProfile);
+        Map<String, int[]> index = new HashMap<>();
+        byProfile.forEach((profile, own) -> {
+            TreeSet<Integer> merged = new TreeSet<>(own);
+            merged.addAll(anyProfile);
+            index.put(profile, toArray(merged));
+        });
+        this.candidatesByProfile = Map.copyOf(index);
+    }
+
+    private static int[] toArray(Collection<Integer> values) {
+        return values.stream().mapToInt(Integer::intValue).toArray();
     }
 
     public List<Rule> rules() {
         return rules;
     }
 
+    /**
+     * The first matching rule decides. Only the rules that can match the requested profile are checked
+     * (an index built at load); the outcome is the same as checking every rule in order.
+     */
     public Decision evaluate(EvaluationRequest request) {
+        int[] candidates = candidatesByProfile.getOrDefault(request.profile().value(), anyProfileCandidates);
         long epochSecond = request.time().getEpochSecond();
         ZoneRules cachedRules = null;
         long cachedLocal = 0;
-        for (int i = 0; i < ruleArray.length; i++) {
+        for (int i : candidates) {
             Rule rule = ruleArray[i];
             TimeCondition time = rule.conditions().time();
             long local = 0;
             if (time != null) {
                 if (time.rules() != cachedRules) {
                     cachedRules = time.rules();
-                    cachedLocal =
-                            epochSecond + cachedRules.getOffset(request.time()).getTotalSeconds();
+                    cachedLocal = epochSecond + cachedRules.getOffset(request.time()).getTotalSeconds();
                 }
                 local = cachedLocal;
             }
