@@ -28,10 +28,13 @@ import org.openjdk.jmh.annotations.Warmup;
 public class HotPathBenchmark {
     private final String tenRules = PolicyEvaluationBenchmark.tenRules();
     private final RequestId id = new RequestId("abcdefghij");
-    private final String stamp = SourceIdentity.of("alice@example.com", Grant.DIRECT, id).format();
+    private final String stamp =
+            SourceIdentity.of("alice@example.com", Grant.DIRECT, id).format();
     private final LogChain chain = new LogChain("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
-    private final String entry = "{\"type\":\"decision\",\"time\":\"2026-11-22T10:00:00Z\",\"decision_id\":\"abcdefghij\",\"outcome\":\"issued\","
-            + "\"profile\":\"prod\",\"user\":\"alice\",\"rule\":\"office-hours\",\"source_identity\":\"" + stamp + "\"}";
+    private final String entry =
+            "{\"type\":\"decision\",\"time\":\"2026-11-22T10:00:00Z\",\"decision_id\":\"abcdefghij\",\"outcome\":\"issued\","
+                    + "\"profile\":\"prod\",\"user\":\"alice\",\"rule\":\"office-hours\",\"source_identity\":\"" + stamp
+                    + "\"}";
 
     @Benchmark
     public Policy parseTenRulePolicy() {

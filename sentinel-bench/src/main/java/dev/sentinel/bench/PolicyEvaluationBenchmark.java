@@ -42,13 +42,22 @@ public class PolicyEvaluationBenchmark {
     static String tenRules() {
         StringBuilder yaml = new StringBuilder("version: \"1\"\nrules:\n");
         for (int i = 0; i < 10; i++) {
-            yaml.append("  - name: rule-").append(i).append('\n')
-                    .append("    effect: ").append(i % 3 == 0 ? "deny" : "allow").append('\n')
+            yaml.append("  - name: rule-")
+                    .append(i)
+                    .append('\n')
+                    .append("    effect: ")
+                    .append(i % 3 == 0 ? "deny" : "allow")
+                    .append('\n')
                     .append("    conditions:\n")
-                    .append("      profiles: [team-").append(i).append("-prod, team-").append(i).append("-dev]\n")
+                    .append("      profiles: [team-")
+                    .append(i)
+                    .append("-prod, team-")
+                    .append(i)
+                    .append("-dev]\n")
                     .append("      users: [alice, bob, carol]\n")
-                    .append("      time: {days: [monday, tuesday, wednesday, thursday, friday], hours: {start: \"08:00\", end: \"18:00\"},"
-                            + " timezone: Europe/Berlin}\n");
+                    .append(
+                            "      time: {days: [monday, tuesday, wednesday, thursday, friday], hours: {start: \"08:00\", end: \"18:00\"},"
+                                    + " timezone: Europe/Berlin}\n");
         }
         return yaml.toString();
     }
@@ -57,12 +66,19 @@ public class PolicyEvaluationBenchmark {
     static String tenRulesEveryProfile() {
         StringBuilder yaml = new StringBuilder("version: \"1\"\nrules:\n");
         for (int i = 0; i < 10; i++) {
-            yaml.append("  - name: rule-").append(i).append('\n')
+            yaml.append("  - name: rule-")
+                    .append(i)
+                    .append('\n')
                     .append("    effect: allow\n")
                     .append("    conditions:\n")
-                    .append("      users: [user-").append(i).append("a, user-").append(i).append("b]\n")
-                    .append("      time: {days: [monday, tuesday, wednesday, thursday, friday], hours: {start: \"08:00\", end: \"18:00\"},"
-                            + " timezone: Europe/Berlin}\n");
+                    .append("      users: [user-")
+                    .append(i)
+                    .append("a, user-")
+                    .append(i)
+                    .append("b]\n")
+                    .append(
+                            "      time: {days: [monday, tuesday, wednesday, thursday, friday], hours: {start: \"08:00\", end: \"18:00\"},"
+                                    + " timezone: Europe/Berlin}\n");
         }
         return yaml.toString();
     }
@@ -70,8 +86,13 @@ public class PolicyEvaluationBenchmark {
     static String thousandRulesText() {
         StringBuilder yaml = new StringBuilder("version: \"1\"\nrules:\n");
         for (int i = 0; i < 1000; i++) {
-            yaml.append("  - name: rule-").append(i).append("\n    effect: allow\n    conditions:\n      profiles: [profile-")
-                    .append(i).append("]\n      users: [user-").append(i % 50).append("]\n");
+            yaml.append("  - name: rule-")
+                    .append(i)
+                    .append("\n    effect: allow\n    conditions:\n      profiles: [profile-")
+                    .append(i)
+                    .append("]\n      users: [user-")
+                    .append(i % 50)
+                    .append("]\n");
         }
         return yaml.toString();
     }
@@ -81,12 +102,18 @@ public class PolicyEvaluationBenchmark {
         tenRulesWithTimeWindows = PolicyParser.parse("ten.yaml", tenRules());
         thousandRules = PolicyParser.parse("thousand.yaml", thousandRulesText());
         tenRulesEveryProfile = PolicyParser.parse("ten-any.yaml", tenRulesEveryProfile());
-        oneRule = PolicyParser.parse("one.yaml", "version: \"1\"\nrules:\n  - name: all\n    effect: allow\n    conditions: {profiles: [prod]}\n");
+        oneRule = PolicyParser.parse(
+                "one.yaml",
+                "version: \"1\"\nrules:\n  - name: all\n    effect: allow\n    conditions: {profiles: [prod]}\n");
         Instant wednesdayMorning = Instant.parse("2026-11-18T09:30:00Z");
-        lastRuleMatches = new EvaluationRequest(new ProfileName("team-8-dev"), "carol", Mode.CREDENTIAL_PROCESS, wednesdayMorning, null);
-        noRuleMatches = new EvaluationRequest(new ProfileName("team-99-dev"), "carol", Mode.CREDENTIAL_PROCESS, wednesdayMorning, null);
-        ninthUser = new EvaluationRequest(new ProfileName("any-profile"), "user-8b", Mode.CREDENTIAL_PROCESS, wednesdayMorning, null);
-        thousandthRule = new EvaluationRequest(new ProfileName("profile-999"), "user-49", Mode.SERVER, wednesdayMorning, null);
+        lastRuleMatches = new EvaluationRequest(
+                new ProfileName("team-8-dev"), "carol", Mode.CREDENTIAL_PROCESS, wednesdayMorning, null);
+        noRuleMatches = new EvaluationRequest(
+                new ProfileName("team-99-dev"), "carol", Mode.CREDENTIAL_PROCESS, wednesdayMorning, null);
+        ninthUser = new EvaluationRequest(
+                new ProfileName("any-profile"), "user-8b", Mode.CREDENTIAL_PROCESS, wednesdayMorning, null);
+        thousandthRule =
+                new EvaluationRequest(new ProfileName("profile-999"), "user-49", Mode.SERVER, wednesdayMorning, null);
     }
 
     @Benchmark

@@ -64,7 +64,9 @@ final class TrainStartupCommand implements Callable<Integer> {
 
     private final Platform platform;
 
-    @picocli.CommandLine.Option(names = "--with-sts", description = "Also record the classes of a call that reaches STS.")
+    @picocli.CommandLine.Option(
+            names = "--with-sts",
+            description = "Also record the classes of a call that reaches STS.")
     boolean withSts;
 
     TrainStartupCommand(Platform platform) {
@@ -125,10 +127,12 @@ final class TrainStartupCommand implements Callable<Integer> {
      */
     private static void trainStsPath(Platform training) throws IOException {
         Map<String, String> env = new java.util.HashMap<>(training.env());
-        try (java.net.ServerSocket closed = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (java.net.ServerSocket closed =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             env.put("AWS_ENDPOINT_URL", "http://127.0.0.1:" + closed.getLocalPort());
         }
-        Platform offline = new Platform(env, training.out(), training.err(), training.clock(), training.userHome(), false);
+        Platform offline =
+                new Platform(env, training.out(), training.err(), training.clock(), training.userHome(), false);
         AwsWiring aws = new AwsWiring(offline);
         ProfileName profile = new ProfileName("train-role");
         CallerIdentity caller = CallerIdentity.fromArn("arn:aws:iam::123456789012:user/trainer");
@@ -138,9 +142,15 @@ final class TrainStartupCommand implements Callable<Integer> {
             // AWS_UNREACHABLE: the point was to load the classes on the way there.
         }
         try {
-            aws.issuer().issue(new dev.sentinel.credentials.IssueRequest(profile, caller,
-                    dev.sentinel.identity.SourceIdentity.of("trainer", dev.sentinel.identity.Grant.DIRECT, dev.sentinel.identity.RequestId.random()),
-                    null));
+            aws.issuer()
+                    .issue(new dev.sentinel.credentials.IssueRequest(
+                            profile,
+                            caller,
+                            dev.sentinel.identity.SourceIdentity.of(
+                                    "trainer",
+                                    dev.sentinel.identity.Grant.DIRECT,
+                                    dev.sentinel.identity.RequestId.random()),
+                            null));
         } catch (SentinelException expected) {
             // as above
         }

@@ -71,7 +71,8 @@ public final class Policy {
             if (time != null) {
                 if (time.rules() != cachedRules) {
                     cachedRules = time.rules();
-                    cachedLocal = epochSecond + cachedRules.getOffset(request.time()).getTotalSeconds();
+                    cachedLocal =
+                            epochSecond + cachedRules.getOffset(request.time()).getTotalSeconds();
                 }
                 local = cachedLocal;
             }
