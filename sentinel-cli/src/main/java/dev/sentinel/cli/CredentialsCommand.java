@@ -64,8 +64,7 @@ final class CredentialsCommand implements Callable<Integer> {
             return 0;
         }
         Outcome.Refused refused = (Outcome.Refused) outcome;
-        Errors.report(platform.err(), refused.code(), refused.message(), refused.hint(), refused.decisionId());
-        return refused.code().exitCode();
+        return Errors.refused(platform.err(), refused);
     }
 
     /** The credential_process output format read by the AWS CLI and SDKs (DESIGN.md 4.5). */

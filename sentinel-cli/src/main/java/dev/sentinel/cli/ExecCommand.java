@@ -77,8 +77,7 @@ final class ExecCommand implements Callable<Integer> {
         Sentinel sentinel = Sentinel.open(platform);
         Outcome outcome = sentinel.gate().request(new AccessRequest(name, Mode.CLI, null));
         if (outcome instanceof Outcome.Refused refused) {
-            Errors.report(platform.err(), refused.code(), refused.message(), refused.hint(), refused.decisionId());
-            return refused.code().exitCode();
+            return Errors.refused(platform.err(), refused);
         }
         Outcome.Issued issued = (Outcome.Issued) outcome;
         List<String> argv = command.isEmpty()

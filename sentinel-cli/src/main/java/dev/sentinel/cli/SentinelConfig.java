@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sentinel.error.ErrorCode;
 import dev.sentinel.local.home.SentinelHome;
-import dev.sentinel.yaml.DurationText;
 import dev.sentinel.yaml.InvalidDocumentException;
 import dev.sentinel.yaml.StrictYaml;
 import java.io.IOException;
@@ -161,16 +160,8 @@ record SentinelConfig(
         if (node == null) {
             return fallback;
         }
-        String text = yaml.string(node, what);
-        if (text == null) {
-            return fallback;
-        }
-        Optional<Duration> parsed = DurationText.parse(text);
-        if (parsed.isEmpty()) {
-            yaml.problem(node, what + " '" + text + "' is not a duration.", "Write it like 0s, 90s, 5m or 1h.");
-            return fallback;
-        }
-        return parsed.get();
+        Duration parsed = yaml.duration(node, what);
+        return parsed == null ? fallback : parsed;
     }
 
     private static Path expandHome(String path, Path userHome) {

@@ -349,20 +349,11 @@ public final class PolicyParser {
         if (node == null) {
             return null;
         }
-        String text = yaml.string(node, what);
-        if (text == null) {
-            return null;
-        }
-        Optional<Duration> parsed = DurationText.parse(text);
-        if (parsed.isEmpty()) {
-            yaml.problem(node, what + " '" + text + "' is not a duration.", "Write it like 30m, 1h or 1h30m.");
-            return null;
-        }
-        Duration d = parsed.get();
-        if (d.compareTo(MIN_CREDENTIAL_DURATION) < 0 || d.compareTo(MAX_CREDENTIAL_DURATION) > 0) {
+        Duration d = yaml.duration(node, what);
+        if (d != null && (d.compareTo(MIN_CREDENTIAL_DURATION) < 0 || d.compareTo(MAX_CREDENTIAL_DURATION) > 0)) {
             yaml.problem(
                     node,
-                    what + " " + text + " is outside what STS issues (15m to 12h).",
+                    what + " " + DurationText.format(d) + " is outside what STS issues (15m to 12h).",
                     "Use a value from 15m to 12h.");
             return null;
         }

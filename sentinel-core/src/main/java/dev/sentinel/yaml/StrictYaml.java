@@ -1,5 +1,6 @@
 package dev.sentinel.yaml;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -175,6 +176,23 @@ public final class StrictYaml {
         }
         problem(node, what + " must be true or false.", "");
         return null;
+    }
+
+    /**
+     * A duration written like {@code 90s}, {@code 15m} or {@code 1h30m}, or null (after recording a
+     * problem) when the node is not one.
+     */
+    public Duration duration(Node node, String what) {
+        String text = string(node, what);
+        if (text == null) {
+            return null;
+        }
+        Optional<Duration> parsed = DurationText.parse(text);
+        if (parsed.isEmpty()) {
+            problem(node, what + " '" + text + "' is not a duration.", "Write it like 90s, 30m, 1h or 1h30m.");
+            return null;
+        }
+        return parsed.get();
     }
 
     /** The allowed word nearest to {@code word} by edit distance (at most 2, or 3 for long words). */
