@@ -71,6 +71,11 @@ public final class AwsProfiles {
         return profile;
     }
 
+    /** Every profile name in the config and credentials files. */
+    public Set<String> names() {
+        return Set.copyOf(file.profiles().keySet());
+    }
+
     Optional<AwsProfile> find(String name) {
         return file.profile(name).map(p -> new AwsProfile(p.name(), p.properties()));
     }

@@ -5,6 +5,7 @@ import dev.sentinel.identity.IdentityResolver;
 import dev.sentinel.policy.PolicySource;
 import dev.sentinel.policy.ProfileName;
 import java.util.Optional;
+import java.util.Set;
 
 /** What the composition root needs from AWS; built lazily so a cached call creates no client. */
 interface AwsAdapters {
@@ -12,6 +13,9 @@ interface AwsAdapters {
     String fingerprint(ProfileName profile);
 
     Optional<String> region(ProfileName profile);
+
+    /** The profile names in the AWS config, for lint; empty when there is no config. */
+    Set<String> profileNames();
 
     IdentityResolver identities();
 

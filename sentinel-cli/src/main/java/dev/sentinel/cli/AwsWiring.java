@@ -15,6 +15,7 @@ import dev.sentinel.policy.PolicySource;
 import dev.sentinel.policy.ProfileName;
 import java.io.Console;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The AWS half of the composition root. Profiles are read on first use (cheap, no client); clients are
@@ -37,6 +38,11 @@ final class AwsWiring implements AwsAdapters {
     @Override
     public Optional<String> region(ProfileName profile) {
         return profiles().region(profile);
+    }
+
+    @Override
+    public Set<String> profileNames() {
+        return profiles().names();
     }
 
     @Override

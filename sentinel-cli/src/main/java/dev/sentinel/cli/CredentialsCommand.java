@@ -17,8 +17,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Print credentials for PROFILE in the credential_process format, if policy allows.",
-            "Stdout carries only the credential JSON; messages go to stderr. On refusal nothing is printed",
-            "on stdout and the exit code says why (3 denied, 4 approval required, 5 configuration, 6 AWS).",
+            "Stdout carries only the credential JSON; messages go to stderr. On refusal nothing is printed on stdout and the exit code says why (3 denied, 4 approval required, 5 configuration, 6 AWS).",
         },
         footer = {
             "",
@@ -43,6 +42,11 @@ final class CredentialsCommand implements Callable<Integer> {
             description = "AWS config profile to issue credentials for.")
     String profile;
 
+    @Option(
+            names = "--dry-run",
+            description = "Decide and log as a dry run; print the decision instead of credentials.")
+    boolean dryRun;
+
     CredentialsCommand(Platform platform) {
         this(platform, Sentinel::open);
     }
@@ -56,8 +60,11 @@ final class CredentialsCommand implements Callable<Integer> {
     public Integer call() {
         Nesting.refuseInsideExec(platform);
         Sentinel sentinel = opener.apply(platform);
-        Outcome outcome =
-                sentinel.gate().request(new AccessRequest(Profiles.parse(profile), Mode.CREDENTIAL_PROCESS, null));
+        Outcome outcome = sentinel.gate()
+                .request(new AccessRequest(Profiles.parse(profile), Mode.CREDENTIAL_PROCESS, null, dryRun));
+        if (outcome instanceof Outcome.DryRun dry) {
+            return dryRun(dry);
+        }
         if (outcome instanceof Outcome.Issued issued) {
             platform.out().println(credentialProcessJson(issued.credentials().credentials()));
             platform.out().flush();
@@ -65,6 +72,22 @@ final class CredentialsCommand implements Callable<Integer> {
         }
         Outcome.Refused refused = (Outcome.Refused) outcome;
         return Errors.refused(platform.err(), refused);
+    }
+
+    private int dryRun(Outcome.DryRun dry) {
+        String rule = dry.decision().matched() ? "rule '" + dry.decision().ruleName() + "'" : "no rule (default deny)";
+        if (dry.wouldRefuse() == null) {
+            platform.out()
+                    .println("would issue: " + rule + " allows user '"
+                            + dry.caller().user() + "' on profile '" + profile + "'");
+        } else {
+            platform.out()
+                    .println("would refuse (" + dry.wouldRefuse().code() + "): "
+                            + dry.wouldRefuse().message());
+        }
+        platform.out()
+                .println("decision id: " + dry.decisionId().value() + " (logged as a dry run; nothing was issued)");
+        return dry.wouldRefuse() == null ? 0 : dry.wouldRefuse().code().exitCode();
     }
 
     /** The credential_process output format read by the AWS CLI and SDKs (DESIGN.md 4.5). */

@@ -24,10 +24,7 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {
             "Run COMMAND with credentials for PROFILE in its environment, if policy allows.",
-            "The child gets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,",
-            "AWS_CREDENTIAL_EXPIRATION, the profile's region, and AWS_SENTINEL=<profile>, which makes",
-            "nested Sentinel calls fail. AWS_PROFILE and other credential variables are removed.",
-            "The exit code is the command's own; without COMMAND, $SHELL is started.",
+            "The child gets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, the profile's region, and AWS_SENTINEL=<profile>, which makes nested Sentinel calls fail. AWS_PROFILE and other credential variables are removed. The exit code is the command's own; without COMMAND, $SHELL is started.",
         },
         footer = {
             "",

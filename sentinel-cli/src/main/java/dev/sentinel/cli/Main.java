@@ -63,6 +63,11 @@ public final class Main {
         cli.addSubcommand(new ExecCommand(platform));
         cli.addSubcommand(new WhoamiCommand(platform));
         cli.addSubcommand(new CommandLine(new AuditCommand()).addSubcommand(new VerifyLogsCommand(platform)));
+        cli.addSubcommand(new CommandLine(new PolicyCommand())
+                .addSubcommand(new PolicyValidateCommand(platform))
+                .addSubcommand(new PolicyLintCommand(platform))
+                .addSubcommand(new PolicyExplainCommand(platform))
+                .addSubcommand(new PolicyTestCommand(platform)));
         cli.addSubcommand(new TrainStartupCommand(platform));
         cli.addSubcommand(new CommandLine.HelpCommand());
         cli.setOut(new java.io.PrintWriter(platform.out(), true));

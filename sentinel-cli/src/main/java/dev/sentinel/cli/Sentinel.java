@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -91,11 +92,16 @@ final class Sentinel {
         return aws().identities();
     }
 
+    Set<String> awsProfileNames() {
+        return aws().profileNames();
+    }
+
     Optional<String> region(ProfileName profile) {
         return aws().region(profile);
     }
 
-    private PolicySource policies() {
+    /** The configured policy source (local files or SSM), as the gate uses it. */
+    PolicySource policies() {
         return switch (config.policySource()) {
             case FILE -> new FilePolicySource(config.policyPath());
             case SSM ->

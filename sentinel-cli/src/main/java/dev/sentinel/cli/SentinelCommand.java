@@ -8,9 +8,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = {
             "A policy gate in front of AWS credentials: credentials exist only when policy allows them.",
-            "",
-            "Sentinel learns who is asking from AWS (STS GetCallerIdentity), evaluates the policy for the",
-            "profile, and only on allow obtains short-lived STS credentials stamped with a SourceIdentity.",
+            "Sentinel learns who is asking from AWS (STS GetCallerIdentity), evaluates the policy for the profile, and only on allow obtains short-lived STS credentials stamped with a SourceIdentity.",
         },
         footer = {
             "",

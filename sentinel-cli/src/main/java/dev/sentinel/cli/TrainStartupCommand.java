@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -174,6 +175,11 @@ final class TrainStartupCommand implements Callable<Integer> {
         @Override
         public Optional<String> region(ProfileName profile) {
             return profiles.region(profile);
+        }
+
+        @Override
+        public Set<String> profileNames() {
+            return profiles.names();
         }
 
         @Override

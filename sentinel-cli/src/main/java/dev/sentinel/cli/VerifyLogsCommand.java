@@ -20,8 +20,7 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {
             "Verify a hash-chained Sentinel log: every line's MAC, the chain, and the head record.",
-            "Reports each line that was edited, removed, reordered or cut, and a truncated tail.",
-            "Exits 0 when the log is intact and 5 (AUDIT_LOG_TAMPERED) when it is not.",
+            "Reports each line that was edited, removed, reordered or cut, and a truncated tail. Exits 0 when the log is intact and 5 (AUDIT_LOG_TAMPERED) when it is not.",
         },
         footer = {
             "",

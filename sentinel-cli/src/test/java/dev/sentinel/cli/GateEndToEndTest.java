@@ -360,6 +360,22 @@ class GateEndToEndTest {
     }
 
     @Test
+    void aDryRunDecidesAndLogsButIssuesNothing() {
+        CliWorld.Result allowed = world.sentinel("credentials", "--profile", "dev-role", "--dry-run");
+        assertThat(allowed.exit()).as(allowed.err()).isZero();
+        assertThat(allowed.out()).contains("would issue: rule 'alice-on-dev'").doesNotContain("AccessKeyId");
+        CliWorld.Result denied = world.sentinel("credentials", "--profile", "prod-role", "--dry-run");
+        assertThat(denied.exit()).isEqualTo(3);
+        assertThat(denied.out()).contains("would refuse (POLICY_DENIED)");
+        assertThat(world.logLines()).hasSize(2).allSatisfy(line -> assertThat(line)
+                .contains("\"outcome\":\"dry_run\""));
+        assertThat(world.logLines().get(1)).contains("\"code\":\"POLICY_DENIED\"");
+        CliWorld.Result real = world.sentinel("credentials", "--profile", "dev-role");
+        assertThat(world.logLines().get(2)).contains("\"cached\":false");
+        assertThat(real.exit()).isZero();
+    }
+
+    @Test
     void usageErrorsExitWith2() {
         assertThat(world.sentinel("credentials").exit()).isEqualTo(2);
         assertThat(world.sentinel("no-such-command").exit()).isEqualTo(2);

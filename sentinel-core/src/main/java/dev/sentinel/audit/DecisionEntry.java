@@ -31,6 +31,7 @@ public record DecisionEntry(
 
     public static final String ISSUED = "issued";
     public static final String REFUSED = "refused";
+    public static final String DRY_RUN = "dry_run";
 
     public DecisionEntry {
         requireNonNull(time, "time is null");

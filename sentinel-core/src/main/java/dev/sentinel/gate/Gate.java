@@ -64,6 +64,11 @@ public final class Gate {
                     .evaluate(new EvaluationRequest(
                             request.profile(), caller.user(), request.mode(), now, request.device()));
             Outcome.Refused refusal = refusal(decisionId, caller, decision);
+            if (request.dryRun()) {
+                Outcome.DryRun dryRun = new Outcome.DryRun(decisionId, caller, decision, refusal);
+                audit.record(entry(now, request, policy, dryRun));
+                return dryRun;
+            }
             if (refusal != null) {
                 issuer.discard(request.profile(), caller);
                 return recordRefusal(now, request, policy, refusal);
@@ -178,6 +183,12 @@ public final class Gate {
             issued = i.credentials();
             reason = decision.reason();
             result = DecisionEntry.ISSUED;
+        } else if (outcome instanceof Outcome.DryRun d) {
+            caller = d.caller();
+            decision = d.decision();
+            code = d.wouldRefuse() == null ? null : d.wouldRefuse().code().name();
+            reason = decision.reason();
+            result = DecisionEntry.DRY_RUN;
         } else {
             Outcome.Refused r = (Outcome.Refused) outcome;
             caller = r.caller();

@@ -9,7 +9,7 @@ import dev.sentinel.identity.RequestId;
 import dev.sentinel.policy.Decision;
 
 /** What the gate did with a request. Every outcome carries the decision id the user can quote. */
-public sealed interface Outcome permits Outcome.Issued, Outcome.Refused {
+public sealed interface Outcome permits Outcome.Issued, Outcome.Refused, Outcome.DryRun {
     RequestId decisionId();
 
     /** Credentials were issued because the policy allowed it. */
@@ -35,6 +35,19 @@ public sealed interface Outcome permits Outcome.Issued, Outcome.Refused {
             requireNonNull(code, "code is null");
             requireNonNull(message, "message is null");
             hint = hint == null ? "" : hint;
+        }
+    }
+
+    /**
+     * A dry run: what the gate would have done. {@code wouldRefuse} is null when it would have issued
+     * credentials, else the refusal it would have given.
+     */
+    record DryRun(RequestId decisionId, CallerIdentity caller, Decision decision, Refused wouldRefuse)
+            implements Outcome {
+        public DryRun {
+            requireNonNull(decisionId, "decisionId is null");
+            requireNonNull(caller, "caller is null");
+            requireNonNull(decision, "decision is null");
         }
     }
 }

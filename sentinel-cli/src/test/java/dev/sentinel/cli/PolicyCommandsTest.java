@@ -1,0 +1,192 @@
+package dev.sentinel.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The policy commands through the real command line; none of them needs AWS. */
+class PolicyCommandsTest {
+    private static final String POLICY =
+            """
+            version: "1"
+            rules:
+              - name: office
+                effect: allow
+                conditions:
+                  profiles: [prod]
+                  users: [alice]
+                  time: {days: [monday, tuesday, wednesday, thursday, friday], hours: {start: "09:00", end: "17:00"}, timezone: Europe/Berlin}
+              - name: closed
+                effect: deny
+                reason: outside office hours
+              - name: never
+                effect: allow
+                conditions: {users: [bob]}
+            """;
+
+    @TempDir
+    Path dir;
+
+    private Path policies;
+
+    record Result(int exit, String out, String err) {}
+
+    private Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Map<String, String> env = Map.of(
+                "SENTINEL_HOME",
+                dir.resolve("home").toString(),
+                "AWS_CONFIG_FILE",
+                dir.resolve("aws-config").toString(),
+                "AWS_SHARED_CREDENTIALS_FILE",
+                dir.resolve("none").toString());
+        int exit = Main.run(
+                new Platform(
+                        env,
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8),
+                        Clock.fixed(Instant.parse("2026-11-23T08:30:00Z"), ZoneOffset.UTC),
+                        dir,
+                        false),
+                args);
+        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @BeforeEach
+    void write() throws IOException {
+        policies = Files.createDirectories(dir.resolve("home/policies"));
+        Files.writeString(policies.resolve("default.yaml"), POLICY);
+        Files.writeString(dir.resolve("aws-config"), "[profile prod]\nregion = us-east-1\n");
+    }
+
+    @Test
+    void validateReportsLintWarningsAndExitsZero() {
+        Result result =
+                run("policy", "validate", policies.resolve("default.yaml").toString());
+        assertThat(result.exit()).isZero();
+        assertThat(result.out()).contains("warning [unreachable-rule]", "'never'", "valid, 0 error(s), 1 warning(s)");
+    }
+
+    @Test
+    void strictLintFailsOnWarnings() {
+        Result result = run(
+                "policy",
+                "lint",
+                "--strict",
+                "--json",
+                policies.resolve("default.yaml").toString());
+        assertThat(result.exit()).isEqualTo(5);
+        assertThat(result.out())
+                .startsWith("{\"schemaVersion\":1,\"ok\":false,")
+                .contains("\"check\":\"unreachable-rule\"", "\"line\":12");
+    }
+
+    @Test
+    void validateRejectsAnInvalidPolicyWithItsLine() throws IOException {
+        Path bad =
+                Files.writeString(dir.resolve("bad.yaml"), "version: \"1\"\nrules:\n  - name: a\n    effect: Allow\n");
+        Result result = run("policy", "validate", bad.toString());
+        assertThat(result.exit()).isEqualTo(5);
+        assertThat(result.out())
+                .contains("bad.yaml:4:13: error: unknown effect 'Allow'", "Fix: did you mean 'allow'?", "INVALID");
+    }
+
+    @Test
+    void lintComparesProfilesWithTheAwsConfig() throws IOException {
+        Path typo = Files.writeString(
+                dir.resolve("typo.yaml"),
+                "version: \"1\"\nrules:\n  - name: a\n    effect: allow\n    conditions: {profiles: [prdo]}\n");
+        assertThat(run("policy", "lint", typo.toString()).out()).contains("unknown-profile", "'prdo'");
+        assertThat(run("policy", "lint", "--no-aws-config", typo.toString()).out())
+                .doesNotContain("unknown-profile");
+    }
+
+    @Test
+    void explainShowsEveryRuleAndTheDecision() {
+        Result inHours =
+                run("policy", "explain", "--profile", "prod", "--user", "alice", "--time", "2026-11-23T10:00:00+01:00");
+        assertThat(inHours.exit()).isZero();
+        assertThat(inHours.out())
+                .contains("decision: ALLOW by rule 'office' (line 3)", "#1  matched", "#2  not considered");
+
+        Result late = run(
+                "policy",
+                "explain",
+                "--profile",
+                "prod",
+                "--user",
+                "alice",
+                "--time",
+                "2026-11-23T20:00:00+01:00",
+                "--json");
+        assertThat(late.out())
+                .startsWith("{\"schemaVersion\":1,")
+                .contains(
+                        "\"effect\":\"deny\"",
+                        "\"rule\":\"closed\"",
+                        "\"failed\":\"time\"",
+                        "\"status\":\"not_considered\"");
+    }
+
+    @Test
+    void explainUsesTheClockWhenNoTimeIsGiven() {
+        Result now = run("policy", "explain", "--profile", "prod", "--user", "alice", "--json");
+        assertThat(now.out()).contains("\"time\":\"2026-11-23T08:30:00Z\"", "\"rule\":\"office\"");
+    }
+
+    @Test
+    void policyTestsPassFailAndReportUnexercisedRules() throws IOException {
+        Files.writeString(
+                policies.resolve("default.test.yaml"),
+                """
+                cases:
+                  - name: alice on a monday morning
+                    request: {profile: prod, user: alice, time: "2026-11-23T10:00:00+01:00"}
+                    expect: {effect: allow, rule: office}
+                  - name: alice at night
+                    request: {profile: prod, user: alice, time: "2026-11-23T23:00:00+01:00"}
+                    expect: {effect: deny, rule: closed}
+                """);
+        Result passing = run("policy", "test");
+        assertThat(passing.exit()).as(passing.out() + passing.err()).isZero();
+        assertThat(passing.out()).contains("policy tests: 2 passed, 0 failed", "1 rule(s) no test exercised: never");
+
+        Files.writeString(
+                policies.resolve("default.test.yaml"),
+                """
+                cases:
+                  - name: wrong expectation
+                    request: {profile: prod, user: bob}
+                    expect: {effect: allow}
+                """);
+        Result failing = run("policy", "test", policies.toString());
+        assertThat(failing.exit()).isEqualTo(5);
+        assertThat(failing.out())
+                .contains(
+                        "FAIL",
+                        "wrong expectation",
+                        "expected allow, got deny by rule 'closed'",
+                        "policy tests: 0 passed, 1 failed");
+    }
+
+    @Test
+    void policyTestWithoutTestFilesSaysSo() throws IOException {
+        Result result = run(
+                "policy", "test", Files.createDirectories(dir.resolve("empty")).toString());
+        assertThat(result.exit()).isEqualTo(5);
+        assertThat(result.err()).contains("POLICY_TEST_FAILED", "No policy tests");
+    }
+}
