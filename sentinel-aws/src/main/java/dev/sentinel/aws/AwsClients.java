@@ -24,6 +24,7 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
@@ -41,6 +42,7 @@ public final class AwsClients {
     private final SdkHttpClient http;
     private final Map<String, StsClient> sts = new HashMap<>();
     private final Map<String, SsmClient> ssm = new HashMap<>();
+    private final Map<String, KmsClient> kms = new HashMap<>();
 
     public AwsClients(AwsProfiles profiles) {
         this.profiles = requireNonNull(profiles, "profiles is null");
@@ -63,6 +65,11 @@ public final class AwsClients {
         return ssm.computeIfAbsent(
                 name.value() + "\0" + regionOverride,
                 n -> configure(SsmClient.builder(), name, "SSM", regionOverride).build());
+    }
+
+    KmsClient kms(ProfileName name) {
+        return kms.computeIfAbsent(name.value(), n -> configure(KmsClient.builder(), name, "KMS", null)
+                .build());
     }
 
     /** Where calls for this service go, for messages: the override, or AWS's default endpoint. */

@@ -1,9 +1,12 @@
 package dev.sentinel.cli;
 
+import dev.sentinel.aws.KmsPolicyKey;
 import dev.sentinel.credentials.CredentialIssuer;
 import dev.sentinel.identity.IdentityResolver;
 import dev.sentinel.policy.PolicySource;
+import dev.sentinel.policy.PolicyStore;
 import dev.sentinel.policy.ProfileName;
+import dev.sentinel.signing.SignatureLookup;
 import java.util.Optional;
 import java.util.Set;
 
@@ -22,4 +25,11 @@ interface AwsAdapters {
     CredentialIssuer issuer();
 
     PolicySource ssmPolicies(String prefix, String region);
+
+    SignatureLookup ssmSignatures(String region);
+
+    PolicyStore ssmStore(ProfileName callerProfile, String prefix, String region);
+
+    /** A KMS signing key, called with the credentials of {@code awsProfile}. */
+    KmsPolicyKey kmsKey(ProfileName awsProfile, String keyId);
 }

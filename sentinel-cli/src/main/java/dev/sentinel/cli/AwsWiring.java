@@ -4,7 +4,10 @@ import dev.sentinel.aws.AwsClients;
 import dev.sentinel.aws.AwsEnvironment;
 import dev.sentinel.aws.AwsProfiles;
 import dev.sentinel.aws.ConfigFingerprint;
+import dev.sentinel.aws.KmsPolicyKey;
 import dev.sentinel.aws.SsmPolicySource;
+import dev.sentinel.aws.SsmPolicyStore;
+import dev.sentinel.aws.SsmSignatures;
 import dev.sentinel.aws.StsCredentialIssuer;
 import dev.sentinel.aws.StsIdentityResolver;
 import dev.sentinel.credentials.CredentialIssuer;
@@ -12,7 +15,9 @@ import dev.sentinel.error.ErrorCode;
 import dev.sentinel.error.SentinelException;
 import dev.sentinel.identity.IdentityResolver;
 import dev.sentinel.policy.PolicySource;
+import dev.sentinel.policy.PolicyStore;
 import dev.sentinel.policy.ProfileName;
+import dev.sentinel.signing.SignatureLookup;
 import java.io.Console;
 import java.util.Optional;
 import java.util.Set;
@@ -58,6 +63,21 @@ final class AwsWiring implements AwsAdapters {
     @Override
     public PolicySource ssmPolicies(String prefix, String region) {
         return new SsmPolicySource(clients(), prefix, region);
+    }
+
+    @Override
+    public SignatureLookup ssmSignatures(String region) {
+        return new SsmSignatures(clients(), region);
+    }
+
+    @Override
+    public PolicyStore ssmStore(ProfileName callerProfile, String prefix, String region) {
+        return new SsmPolicyStore(clients(), callerProfile, prefix, region);
+    }
+
+    @Override
+    public KmsPolicyKey kmsKey(ProfileName awsProfile, String keyId) {
+        return KmsPolicyKey.open(clients(), awsProfile, keyId);
     }
 
     private AwsProfiles profiles() {

@@ -67,7 +67,12 @@ public final class Main {
                 .addSubcommand(new PolicyValidateCommand(platform))
                 .addSubcommand(new PolicyLintCommand(platform))
                 .addSubcommand(new PolicyExplainCommand(platform))
-                .addSubcommand(new PolicyTestCommand(platform)));
+                .addSubcommand(new PolicyTestCommand(platform))
+                .addSubcommand(new PolicySignCommand(platform))
+                .addSubcommand(new PolicyVerifyCommand(platform))
+                .addSubcommand(new PolicyPullCommand(platform))
+                .addSubcommand(new PolicyPushCommand(platform))
+                .addSubcommand(new PolicyDiffCommand(platform)));
         cli.addSubcommand(new TrainStartupCommand(platform));
         cli.addSubcommand(new CommandLine.HelpCommand());
         cli.setOut(new java.io.PrintWriter(platform.out(), true));

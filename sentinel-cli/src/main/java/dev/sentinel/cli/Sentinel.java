@@ -3,8 +3,11 @@ package dev.sentinel.cli;
 import static java.util.Objects.requireNonNull;
 
 import dev.sentinel.audit.AuditSink;
+import dev.sentinel.aws.KmsPolicyKey;
 import dev.sentinel.credentials.CredentialIssuer;
 import dev.sentinel.crypto.Primitives;
+import dev.sentinel.error.ErrorCode;
+import dev.sentinel.error.SentinelException;
 import dev.sentinel.gate.Gate;
 import dev.sentinel.identity.IdentityResolver;
 import dev.sentinel.identity.RequestId;
@@ -16,8 +19,15 @@ import dev.sentinel.local.home.LocalKey;
 import dev.sentinel.local.home.SentinelHome;
 import dev.sentinel.local.policy.DiskCachedPolicySource;
 import dev.sentinel.local.policy.FilePolicySource;
+import dev.sentinel.local.policy.FilePolicyStore;
+import dev.sentinel.local.signing.Ed25519PolicyKey;
+import dev.sentinel.local.signing.SidecarSignatures;
 import dev.sentinel.policy.PolicySource;
+import dev.sentinel.policy.PolicyStore;
 import dev.sentinel.policy.ProfileName;
+import dev.sentinel.signing.PolicySigner;
+import dev.sentinel.signing.SignatureVerifier;
+import dev.sentinel.signing.VerifyingPolicySource;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
@@ -100,18 +110,76 @@ final class Sentinel {
         return aws().region(profile);
     }
 
-    /** The configured policy source (local files or SSM), as the gate uses it. */
+    /**
+     * The configured policy source (local files or SSM), as the gate uses it. When signatures are
+     * required, a policy is verified before use (an SSM policy once per cache period).
+     */
     PolicySource policies() {
         return switch (config.policySource()) {
-            case FILE -> new FilePolicySource(config.policyPath());
-            case SSM ->
-                new DiskCachedPolicySource(
-                        aws().ssmPolicies(config.ssmPrefix(), config.ssmRegion()),
+            case FILE -> {
+                PolicySource files = new FilePolicySource(config.policyPath());
+                yield config.signatureRequired()
+                        ? new VerifyingPolicySource(files, new SidecarSignatures(), this::verifier)
+                        : files;
+            }
+            case SSM -> {
+                PolicySource ssm = aws().ssmPolicies(config.ssmPrefix(), config.ssmRegion());
+                if (config.signatureRequired()) {
+                    ssm = new VerifyingPolicySource(ssm, aws().ssmSignatures(config.ssmRegion()), this::verifier);
+                }
+                yield new DiskCachedPolicySource(
+                        ssm,
                         home.policyCache(),
                         config.policyCacheTtl(),
                         subkey(LocalKey.loadOrCreate(home.cacheKey()), "policy-cache"),
                         platform.clock());
+            }
         };
+    }
+
+    /** Where {@code policy pull/push/diff} read and write: the configured directory, or SSM with the caller's credentials. */
+    PolicyStore store(ProfileName callerProfile) {
+        return switch (config.policySource()) {
+            case FILE -> new FilePolicyStore(config.policyPath(), platform.clock());
+            case SSM -> aws().ssmStore(callerProfile, config.ssmPrefix(), config.ssmRegion());
+        };
+    }
+
+    /** The configured signing key ({@code policy.signature.key}), or the one named on the command line. */
+    PolicySigner signer(String keyOverride, String awsProfileOverride) {
+        String key = keyOverride != null ? keyOverride : config.signingKey();
+        if (key.equals(SentinelConfig.LOCAL_KEY)) {
+            return Ed25519PolicyKey.loadOrCreate(home.policySigningKey(), home.policyPublicKey());
+        }
+        return kms(key, awsProfileOverride);
+    }
+
+    /** The verifier for the configured key, or for the one named on the command line. */
+    SignatureVerifier verifier(String keyOverride, String awsProfileOverride, java.nio.file.Path publicKey) {
+        String key = keyOverride != null ? keyOverride : config.signingKey();
+        if (key.equals(SentinelConfig.LOCAL_KEY)) {
+            return Ed25519PolicyKey.verifier(publicKey != null ? publicKey : home.policyPublicKey());
+        }
+        return kms(key, awsProfileOverride);
+    }
+
+    private SignatureVerifier verifier() {
+        return verifier(null, null, null);
+    }
+
+    private KmsPolicyKey kms(String key, String awsProfileOverride) {
+        if (!key.startsWith("kms:")) {
+            throw new SentinelException(
+                    ErrorCode.USAGE, "Unknown key '" + key + "'.", "Use 'local' or 'kms:<key id, alias or ARN>'.");
+        }
+        String profile = awsProfileOverride != null ? awsProfileOverride : config.signingAwsProfile();
+        if (profile == null) {
+            throw new SentinelException(
+                    ErrorCode.CONFIG_INVALID,
+                    "A KMS key needs an AWS profile to call KMS with.",
+                    "Pass --aws-profile, or set policy.signature.aws_profile in config.yaml.");
+        }
+        return aws().kmsKey(Profiles.parse(profile), key.substring(4));
     }
 
     private AwsAdapters aws() {

@@ -29,7 +29,10 @@ record SentinelConfig(
         Duration policyCacheTtl,
         Path logFile,
         boolean credentialCache,
-        Duration refreshMargin) {
+        Duration refreshMargin,
+        boolean signatureRequired,
+        String signingKey,
+        String signingAwsProfile) {
 
     enum PolicySourceKind {
         FILE,
@@ -46,7 +49,11 @@ record SentinelConfig(
         requireNonNull(policyCacheTtl, "policyCacheTtl is null");
         requireNonNull(logFile, "logFile is null");
         requireNonNull(refreshMargin, "refreshMargin is null");
+        requireNonNull(signingKey, "signingKey is null");
     }
+
+    /** The key setting for local Ed25519 signing; anything else is {@code kms:<key id, alias or ARN>}. */
+    static final String LOCAL_KEY = "local";
 
     static SentinelConfig defaults(SentinelHome home) {
         return new SentinelConfig(
@@ -57,7 +64,10 @@ record SentinelConfig(
                 DEFAULT_POLICY_CACHE_TTL,
                 home.decisionLog(),
                 true,
-                DEFAULT_REFRESH_MARGIN);
+                DEFAULT_REFRESH_MARGIN,
+                false,
+                LOCAL_KEY,
+                null);
     }
 
     static SentinelConfig load(SentinelHome home, Path userHome) {
@@ -93,9 +103,14 @@ record SentinelConfig(
         String prefix = config.ssmPrefix();
         String region = null;
         Duration ttl = config.policyCacheTtl();
+        boolean signatureRequired = false;
+        String signingKey = LOCAL_KEY;
+        String signingAwsProfile = null;
         if (top.containsKey("policy")) {
             Map<String, Node> policy = yaml.mapping(
-                    top.get("policy"), "policy", List.of("source", "path", "ssm_prefix", "ssm_region", "cache_ttl"));
+                    top.get("policy"),
+                    "policy",
+                    List.of("source", "path", "ssm_prefix", "ssm_region", "cache_ttl", "signature"));
             if (policy.containsKey("source")) {
                 String value = yaml.string(policy.get("source"), "policy.source");
                 if ("file".equals(value)) {
@@ -128,6 +143,30 @@ record SentinelConfig(
                 region = yaml.string(policy.get("ssm_region"), "policy.ssm_region");
             }
             ttl = duration(yaml, policy.get("cache_ttl"), "policy.cache_ttl", ttl);
+            if (policy.containsKey("signature")) {
+                Map<String, Node> signature = yaml.mapping(
+                        policy.get("signature"), "policy.signature", List.of("required", "key", "aws_profile"));
+                if (signature.containsKey("required")) {
+                    signatureRequired =
+                            Boolean.TRUE.equals(yaml.bool(signature.get("required"), "policy.signature.required"));
+                }
+                if (signature.containsKey("key")) {
+                    String value = yaml.string(signature.get("key"), "policy.signature.key");
+                    if (value != null
+                            && !value.equals(LOCAL_KEY)
+                            && !(value.startsWith("kms:") && value.length() > 4)) {
+                        yaml.problem(
+                                signature.get("key"),
+                                "policy.signature.key must be 'local' or 'kms:<key id, alias or ARN>'.",
+                                "");
+                    } else if (value != null) {
+                        signingKey = value;
+                    }
+                }
+                if (signature.containsKey("aws_profile")) {
+                    signingAwsProfile = yaml.string(signature.get("aws_profile"), "policy.signature.aws_profile");
+                }
+            }
         }
         Path logFile = config.logFile();
         if (top.containsKey("log")) {
@@ -150,10 +189,27 @@ record SentinelConfig(
             }
             margin = duration(yaml, credentials.get("refresh_margin"), "credentials.refresh_margin", margin);
         }
+        if (signingKey.startsWith("kms:") && signingAwsProfile == null && !yaml.hasProblems()) {
+            yaml.problem(
+                    root.get(),
+                    "policy.signature.key names a KMS key but policy.signature.aws_profile is not set.",
+                    "Set aws_profile to the profile whose credentials may call kms:Verify (and kms:Sign to sign).");
+        }
         if (yaml.hasProblems()) {
             return fail(yaml);
         }
-        return new SentinelConfig(kind, policyPath, prefix, region, ttl, logFile, cache, margin);
+        return new SentinelConfig(
+                kind,
+                policyPath,
+                prefix,
+                region,
+                ttl,
+                logFile,
+                cache,
+                margin,
+                signatureRequired,
+                signingKey,
+                signingAwsProfile);
     }
 
     private static Duration duration(StrictYaml yaml, Node node, String what, Duration fallback) {

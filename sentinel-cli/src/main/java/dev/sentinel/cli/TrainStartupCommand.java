@@ -202,7 +202,26 @@ final class TrainStartupCommand implements Callable<Integer> {
 
         @Override
         public PolicySource ssmPolicies(String prefix, String region) {
-            throw new SentinelException(ErrorCode.INTERNAL_ERROR, "training uses local policies only", "");
+            throw localOnly();
+        }
+
+        @Override
+        public dev.sentinel.signing.SignatureLookup ssmSignatures(String region) {
+            throw localOnly();
+        }
+
+        @Override
+        public dev.sentinel.policy.PolicyStore ssmStore(ProfileName callerProfile, String prefix, String region) {
+            throw localOnly();
+        }
+
+        @Override
+        public dev.sentinel.aws.KmsPolicyKey kmsKey(ProfileName awsProfile, String keyId) {
+            throw localOnly();
+        }
+
+        private static SentinelException localOnly() {
+            return new SentinelException(ErrorCode.INTERNAL_ERROR, "training uses local policies and keys only", "");
         }
     }
 }

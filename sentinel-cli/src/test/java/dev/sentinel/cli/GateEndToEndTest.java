@@ -376,6 +376,30 @@ class GateEndToEndTest {
     }
 
     @Test
+    void requiredSignaturesGateIssuing() throws IOException {
+        world.sentinelConfig("policy:\n  signature:\n    required: true\n");
+        CliWorld.Result unsigned = world.sentinel("credentials", "--profile", "dev-role");
+        assertThat(unsigned.exit()).isEqualTo(5);
+        assertThat(unsigned.out()).isEmpty();
+        assertThat(unsigned.err()).contains("POLICY_SIGNATURE_INVALID", "has no signature");
+
+        Path draft = dir.resolve("dev-policy.yaml");
+        Files.writeString(draft, "version: \"1\"\nrules:\n  - name: signed-allow\n    effect: allow\n");
+        assertThat(world.sentinel("policy", "push", "dev-role", draft.toString())
+                        .exit())
+                .isZero();
+        CliWorld.Result signed = world.sentinel("credentials", "--profile", "dev-role");
+        assertThat(signed.exit()).as(signed.err()).isZero();
+
+        Files.copy(world.home.resolve("policies/dev-role.yaml"), world.home.resolve("policies/prod-role.yaml"));
+        Files.copy(world.home.resolve("policies/dev-role.yaml.sig"), world.home.resolve("policies/prod-role.yaml.sig"));
+        CliWorld.Result copied = world.sentinel("credentials", "--profile", "prod-role");
+        assertThat(copied.exit()).isEqualTo(5);
+        assertThat(copied.err()).contains("made for 'dev-role', not for 'prod-role'");
+        assertThat(copied.out()).isEmpty();
+    }
+
+    @Test
     void usageErrorsExitWith2() {
         assertThat(world.sentinel("credentials").exit()).isEqualTo(2);
         assertThat(world.sentinel("no-such-command").exit()).isEqualTo(2);

@@ -189,4 +189,88 @@ class PolicyCommandsTest {
         assertThat(result.exit()).isEqualTo(5);
         assertThat(result.err()).contains("POLICY_TEST_FAILED", "No policy tests");
     }
+
+    @Test
+    void signAndVerifyBindTheSignatureToTheProfile() throws IOException {
+        Path file = policies.resolve("default.yaml");
+        Result signed = run("policy", "sign", "--for", "prod", file.toString());
+        assertThat(signed.exit()).as(signed.err()).isZero();
+        assertThat(policies.resolve("default.yaml.sig")).exists();
+        assertThat(dir.resolve("home/keys/policy-ed25519.key")).exists();
+
+        Result ok = run("policy", "verify", "--for", "prod", file.toString());
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains("OK:", "signed for 'prod' by ed25519:");
+
+        Result moved = run("policy", "verify", "--for", "dev", file.toString());
+        assertThat(moved.exit()).isEqualTo(5);
+        assertThat(moved.err()).contains("POLICY_SIGNATURE_INVALID", "made for 'prod', not for 'dev'");
+
+        Files.writeString(file, POLICY.replace("outside office hours", "closed"));
+        Result edited = run("policy", "verify", "--for", "prod", file.toString());
+        assertThat(edited.exit()).isEqualTo(5);
+        assertThat(edited.err()).contains("bytes changed");
+    }
+
+    @Test
+    void signRefusesAnInvalidPolicy() throws IOException {
+        Path bad =
+                Files.writeString(dir.resolve("bad.yaml"), "version: \"1\"\nrules:\n  - name: a\n    effect: Allow\n");
+        assertThat(run("policy", "sign", "--for", "prod", bad.toString()).exit())
+                .isEqualTo(5);
+        assertThat(dir.resolve("bad.yaml.sig")).doesNotExist();
+    }
+
+    @Test
+    void pushValidatesSignsKeepsHistoryAndPullReturnsTheExactBytes() throws IOException {
+        Path draft = Files.writeString(dir.resolve("draft.yaml"), POLICY.replace("outside office hours", "new reason"));
+        Result pushed = run("policy", "push", "prod", draft.toString(), "--sign");
+        assertThat(pushed.exit()).as(pushed.err()).isZero();
+        assertThat(pushed.err()).contains("pushed", "prod.yaml", "signed by ed25519:");
+        assertThat(Files.readString(policies.resolve("prod.yaml"))).isEqualTo(Files.readString(draft));
+        assertThat(run(
+                                "policy",
+                                "verify",
+                                "--for",
+                                "prod",
+                                policies.resolve("prod.yaml").toString())
+                        .exit())
+                .isZero();
+
+        Path second = Files.writeString(dir.resolve("second.yaml"), POLICY);
+        assertThat(run("policy", "push", "prod", second.toString()).exit()).isZero();
+        assertThat(policies.resolve("prod.yaml.sig")).doesNotExist();
+        try (var history = Files.list(policies.resolve(".history"))) {
+            assertThat(history.map(p -> p.getFileName().toString()))
+                    .anyMatch(n -> n.startsWith("prod.") && n.endsWith(".yaml"))
+                    .anyMatch(n -> n.endsWith(".yaml.sig"));
+        }
+
+        Result pulled = run("policy", "pull", "prod");
+        assertThat(pulled.out()).isEqualTo(POLICY);
+
+        Path invalid = Files.writeString(
+                dir.resolve("invalid.yaml"), "version: \"1\"\nrules:\n  - name: a\n    effect: maybe\n");
+        assertThat(run("policy", "push", "prod", invalid.toString()).exit()).isEqualTo(5);
+        assertThat(Files.readString(policies.resolve("prod.yaml"))).isEqualTo(POLICY);
+    }
+
+    @Test
+    void diffShowsAUnifiedDiffAgainstThePublishedPolicy() throws IOException {
+        Path draft = Files.writeString(dir.resolve("draft.yaml"), POLICY.replace("outside office hours", "new reason"));
+        Result different = run("policy", "diff", "default", draft.toString());
+        assertThat(different.exit()).isEqualTo(1);
+        assertThat(different.out()).contains("-    reason: outside office hours", "+    reason: new reason", "@@");
+        Result same = run(
+                "policy", "diff", "default", policies.resolve("default.yaml").toString());
+        assertThat(same.exit()).isZero();
+        assertThat(same.out()).isEmpty();
+    }
+
+    @Test
+    void pullingAPolicyThatWasNeverPublishedSaysHowToPublishIt() {
+        Result result = run("policy", "pull", "nothing-here");
+        assertThat(result.exit()).isEqualTo(5);
+        assertThat(result.err()).contains("POLICY_NOT_FOUND", "sentinel policy push nothing-here");
+    }
 }

@@ -34,6 +34,15 @@ public record SentinelHome(Path root) {
         return root.resolve("keys").resolve("cache-aes.key");
     }
 
+    public Path policySigningKey() {
+        return root.resolve("keys").resolve("policy-ed25519.key");
+    }
+
+    /** The public half of the local policy-signing key: give it to whoever verifies. */
+    public Path policyPublicKey() {
+        return root.resolve("keys").resolve("policy-ed25519.pub");
+    }
+
     public Path credentialCache() {
         return root.resolve("cache").resolve("credentials");
     }
