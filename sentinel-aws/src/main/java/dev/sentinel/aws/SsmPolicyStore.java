@@ -2,6 +2,7 @@ package dev.sentinel.aws;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sentinel.error.SentinelException;
 import dev.sentinel.policy.PolicyStore;
 import dev.sentinel.policy.ProfileName;
 import java.util.Optional;
@@ -53,20 +54,25 @@ public final class SsmPolicyStore implements PolicyStore {
         put(parameter, text);
         try {
             if (signature == null) {
-                ssm().deleteParameter(b -> b.name(signatureParameter));
+                delete(signatureParameter);
             } else {
                 put(signatureParameter, signature);
             }
+        } catch (SentinelException e) {
+            previous.ifPresentOrElse(old -> put(parameter, old), () -> delete(parameter));
+            throw new SentinelException(
+                    e.code(), e.getMessage() + " The previous policy is back in place.", e.hint(), e);
+        }
+    }
+
+    private void delete(String parameter) {
+        try {
+            ssm().deleteParameter(b -> b.name(parameter));
         } catch (ParameterNotFoundException e) {
-            // No old signature to remove.
-        } catch (SdkException | dev.sentinel.error.SentinelException e) {
-            previous.ifPresent(old -> put(parameter, old));
-            throw e instanceof SdkException sdk
-                    ? AwsErrors.translate(
-                            sdk,
-                            "write signature " + signatureParameter + " (the previous policy is back in place)",
-                            clients.endpointDescription(callerProfile, "SSM"))
-                    : (dev.sentinel.error.SentinelException) e;
+            // Already absent.
+        } catch (SdkException e) {
+            throw AwsErrors.translate(
+                    e, "delete " + parameter + " from SSM", clients.endpointDescription(callerProfile, "SSM"));
         }
     }
 

@@ -13,6 +13,7 @@ import dev.sentinel.identity.Grant;
 import dev.sentinel.identity.RequestId;
 import dev.sentinel.identity.SourceIdentity;
 import dev.sentinel.policy.LoadedPolicy;
+import dev.sentinel.policy.PolicyStore;
 import dev.sentinel.policy.ProfileName;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -260,5 +261,69 @@ class AwsAdaptersTest {
         assertThatThrownBy(() -> new StsIdentityResolver(clients()).resolve(new ProfileName("dev")))
                 .satisfies(e -> assertThat(e.getMessage() + ((SentinelException) e).hint())
                         .doesNotContain(key.secretAccessKey()));
+    }
+
+    private String kmsKey(String spec) {
+        try (software.amazon.awssdk.services.kms.KmsClient kms = software.amazon.awssdk.services.kms.KmsClient.builder()
+                .endpointOverride(moto.endpoint())
+                .region(Region.US_EAST_1)
+                .httpClient(UrlConnectionHttpClient.create())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("seed", "seed")))
+                .build()) {
+            return kms.createKey(b -> b.keyUsage("SIGN_VERIFY").keySpec(spec))
+                    .keyMetadata()
+                    .keyId();
+        }
+    }
+
+    @Test
+    void kmsKeysSignAndVerifyPolicies() {
+        String policy = "version: \"1\"\nrules:\n  - name: a\n    effect: allow\n";
+        for (String spec : new String[] {"RSA_2048", "ECC_NIST_P256"}) {
+            KmsPolicyKey key = KmsPolicyKey.open(clients(), new ProfileName("dev"), kmsKey(spec));
+            assertThat(key.keyId()).startsWith("arn:aws:kms:us-east-1:123456789012:key/");
+            assertThat(key.algorithm()).isEqualTo(spec.startsWith("RSA") ? "RSASSA_PSS_SHA_256" : "ECDSA_SHA_256");
+            dev.sentinel.signing.PolicySignature signature =
+                    dev.sentinel.signing.PolicySignature.sign(key, "prod", policy, Instant.now());
+            signature.verify(key, "prod", policy, "p");
+            assertCode(
+                    () -> signature.verify(key, "prod", policy.replace("allow", "deny"), "p"),
+                    ErrorCode.POLICY_SIGNATURE_INVALID);
+            KmsPolicyKey other = KmsPolicyKey.open(clients(), new ProfileName("dev"), kmsKey(spec));
+            assertCode(() -> signature.verify(other, "prod", policy, "p"), ErrorCode.POLICY_SIGNATURE_INVALID);
+        }
+        assertCode(
+                () -> KmsPolicyKey.open(clients(), new ProfileName("dev"), "alias/does-not-exist"),
+                ErrorCode.AWS_ERROR);
+    }
+
+    @Test
+    void theSsmStoreKeepsPolicyAndSignatureTogether() {
+        String prefix = "/store/" + user;
+        SsmPolicyStore store = new SsmPolicyStore(clients(), new ProfileName("dev"), prefix, null);
+        assertThat(store.read("dev")).isEmpty();
+        store.write("dev", "version: \"1\"\nrules: []\n", "{\"format\":\"x\"}");
+        assertThat(store.read("dev")).get().satisfies(stored -> {
+            assertThat(stored.text()).isEqualTo("version: \"1\"\nrules: []\n");
+            assertThat(stored.signature()).isEqualTo("{\"format\":\"x\"}");
+            assertThat(stored.location()).isEqualTo("ssm:" + prefix + "/dev");
+        });
+        store.write("dev", "version: \"1\"\nrules: []\n# v2\n", null);
+        assertThat(store.read("dev")).get().satisfies(stored -> assertThat(stored.signature())
+                .isNull());
+        LoadedPolicy loaded = new SsmPolicySource(clients(), prefix, null).load(new ProfileName("dev"));
+        assertThat(new SsmSignatures(clients(), null).bindingOf(loaded)).isEqualTo("dev");
+    }
+
+    @Test
+    void aFailedSignatureWriteLeavesThePreviousPolicyInForce() {
+        String prefix = "/rollback/" + user;
+        SsmPolicyStore store = new SsmPolicyStore(clients(), new ProfileName("dev"), prefix, null);
+        store.write("dev", "old", null);
+        // SSM rejects an empty value, so the signature write fails after the policy write succeeded.
+        assertThatThrownBy(() -> store.write("dev", "new", ""))
+                .isInstanceOf(SentinelException.class)
+                .hasMessageContaining("previous policy");
+        assertThat(store.read("dev")).get().extracting(PolicyStore.Stored::text).isEqualTo("old");
     }
 }

@@ -400,6 +400,45 @@ class GateEndToEndTest {
     }
 
     @Test
+    void teamModeSignsWithKmsAndRefusesAPolicyChangedInSsm() throws IOException {
+        String keyId;
+        try (software.amazon.awssdk.services.kms.KmsClient kms = software.amazon.awssdk.services.kms.KmsClient.builder()
+                .endpointOverride(moto.endpoint())
+                .region(Region.US_EAST_1)
+                .httpClient(UrlConnectionHttpClient.create())
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("seed", "seed")))
+                .build()) {
+            keyId = kms.createKey(b -> b.keyUsage("SIGN_VERIFY").keySpec("RSA_2048"))
+                    .keyMetadata()
+                    .keyId();
+        }
+        world.config("[profile " + user + "]\nregion = us-east-1\n\n");
+        world.sentinelConfig("policy:\n  source: ssm\n  ssm_prefix: /team-" + user + "\n  cache_ttl: 0s\n  signature:\n"
+                + "    required: true\n    key: kms:" + keyId + "\n    aws_profile: " + user + "\n");
+        Path draft = dir.resolve("team.yaml");
+        Files.writeString(draft, "version: \"1\"\nrules:\n  - name: team-allow\n    effect: allow\n");
+
+        CliWorld.Result pushed = world.sentinel("policy", "push", "dev-role", draft.toString());
+        assertThat(pushed.exit()).as(pushed.err()).isZero();
+        assertThat(pushed.err()).contains("ssm:/team-" + user + "/dev-role", "signed by arn:aws:kms:");
+        CliWorld.Result allowed = world.sentinel("credentials", "--profile", "dev-role");
+        assertThat(allowed.exit()).as(allowed.err()).isZero();
+        assertThat(world.logLines().get(0)).contains("\"policy_source\":\"ssm:/team-" + user + "/dev-role\"");
+
+        putParameter(
+                "/team-" + user + "/dev-role",
+                "version: \"1\"\nrules:\n  - name: team-allow\n    effect: allow\n# edited in SSM\n");
+        CliWorld.Result refused = world.sentinel("credentials", "--profile", "dev-role");
+        assertThat(refused.exit()).isEqualTo(5);
+        assertThat(refused.out()).isEmpty();
+        assertThat(refused.err()).contains("POLICY_SIGNATURE_INVALID", "bytes changed");
+
+        CliWorld.Result pulled = world.sentinel("policy", "pull", "dev-role");
+        assertThat(pulled.out()).contains("# edited in SSM");
+    }
+
+    @Test
     void usageErrorsExitWith2() {
         assertThat(world.sentinel("credentials").exit()).isEqualTo(2);
         assertThat(world.sentinel("no-such-command").exit()).isEqualTo(2);
