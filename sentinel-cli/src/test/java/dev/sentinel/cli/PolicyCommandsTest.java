@@ -273,4 +273,18 @@ class PolicyCommandsTest {
         assertThat(result.exit()).isEqualTo(5);
         assertThat(result.err()).contains("POLICY_NOT_FOUND", "sentinel policy push nothing-here");
     }
+
+    @Test
+    void behaviourDiffListsRequestsWhoseDecisionChanges() throws IOException {
+        Path before = policies.resolve("default.yaml");
+        Path after =
+                Files.writeString(dir.resolve("after.yaml"), POLICY.replace("users: [alice]", "users: [alice, carol]"));
+        Result changed = run("policy", "diff", "--behaviour", before.toString(), after.toString());
+        assertThat(changed.exit()).isEqualTo(1);
+        assertThat(changed.out()).contains("profile prod, user carol", "deny (rule 'closed') -> allow (rule 'office')");
+        assertThat(changed.out()).doesNotContain("user alice");
+        assertThat(run("policy", "diff", "--behaviour", before.toString(), before.toString())
+                        .exit())
+                .isZero();
+    }
 }
