@@ -6,6 +6,7 @@ import dev.sentinel.error.ErrorCode;
 import dev.sentinel.error.SentinelException;
 import dev.sentinel.json.JsonWriter;
 import dev.sentinel.policy.Decision;
+import dev.sentinel.policy.DevicePosture;
 import dev.sentinel.policy.EvaluationRequest;
 import dev.sentinel.policy.LoadedPolicy;
 import dev.sentinel.policy.Mode;
@@ -32,7 +33,8 @@ import picocli.CommandLine.Option;
             "",
             "Examples:",
             "  sentinel policy explain --profile prod-role --user alice",
-            "  sentinel policy explain --profile prod-role --user bob --time 2026-11-21T23:30:00+01:00 --json"
+            "  sentinel policy explain --profile prod-role --user bob --time 2026-11-21T23:30:00+01:00 --json",
+            "  sentinel policy explain --profile prod-role --user alice --device mdm_enrolled=true --device os_type=darwin"
         })
 final class PolicyExplainCommand implements Callable<Integer> {
     private final Platform platform;
@@ -65,6 +67,14 @@ final class PolicyExplainCommand implements Callable<Integer> {
     String mode;
 
     @Option(
+            names = "--device",
+            paramLabel = "KEY=VALUE",
+            description =
+                    "A device fact for device conditions, repeatable: disk_encrypted, mdm_enrolled, mdm_compliant,"
+                            + " firewall_enabled (true/false), os_type (darwin, windows, linux), os_version.")
+    java.util.Map<String, String> device = new java.util.LinkedHashMap<>();
+
+    @Option(
             names = "--policy",
             paramLabel = "FILE",
             description = "Explain against this policy file instead of the configured one.")
@@ -87,13 +97,49 @@ final class PolicyExplainCommand implements Callable<Integer> {
         LoadedPolicy policy = policyFile != null
                 ? LoadedPolicy.parse(policyFile.toString(), PolicyFiles.read(policyFile))
                 : Sentinel.open(platform).policies().load(name);
-        Decision decision = policy.policy().evaluate(new EvaluationRequest(name, user, requestMode, when, null));
+        Decision decision = policy.policy().evaluate(new EvaluationRequest(name, user, requestMode, when, posture()));
         if (json) {
             platform.out().println(json(policy, decision, when));
         } else {
             platform.out().print(text(policy, decision, when));
         }
         return 0;
+    }
+
+    /** The device facts given, or null (no posture) when none were. */
+    private DevicePosture posture() {
+        if (device.isEmpty()) {
+            return null;
+        }
+        java.util.Set<String> known = java.util.Set.of(
+                "disk_encrypted", "mdm_enrolled", "mdm_compliant", "firewall_enabled", "os_type", "os_version");
+        for (String key : device.keySet()) {
+            if (!known.contains(key)) {
+                throw new SentinelException(
+                        ErrorCode.USAGE,
+                        "Unknown device fact '" + key + "'.",
+                        "Use any of " + new java.util.TreeSet<>(known) + ".");
+            }
+        }
+        return new DevicePosture(
+                flag("disk_encrypted"),
+                flag("mdm_enrolled"),
+                flag("mdm_compliant"),
+                flag("firewall_enabled"),
+                device.get("os_type"),
+                device.get("os_version"));
+    }
+
+    private Boolean flag(String key) {
+        String value = device.get(key);
+        if (value == null) {
+            return null;
+        }
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new SentinelException(
+                    ErrorCode.USAGE, "Device fact " + key + " must be true or false, not '" + value + "'.", "");
+        }
+        return Boolean.valueOf(value);
     }
 
     private Instant instant() {

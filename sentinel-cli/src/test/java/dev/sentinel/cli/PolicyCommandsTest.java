@@ -287,4 +287,30 @@ class PolicyCommandsTest {
                         .exit())
                 .isZero();
     }
+
+    @Test
+    void explainTakesDeviceFacts() throws IOException {
+        Path managed = Files.writeString(
+                dir.resolve("managed.yaml"),
+                "version: \"1\"\nrules:\n  - name: managed\n    effect: allow\n    conditions:\n      device: {require_mdm: true, allowed_os_types: [darwin]}\n");
+        Result none = run("policy", "explain", "--profile", "prod", "--user", "alice", "--policy", managed.toString());
+        assertThat(none.out()).contains("decision: DENY", "no device posture is available");
+        Result mac = run(
+                "policy",
+                "explain",
+                "--profile",
+                "prod",
+                "--user",
+                "alice",
+                "--policy",
+                managed.toString(),
+                "--device",
+                "mdm_enrolled=true",
+                "--device",
+                "os_type=darwin");
+        assertThat(mac.out()).contains("decision: ALLOW by rule 'managed'");
+        Result typo = run("policy", "explain", "--profile", "prod", "--user", "alice", "--device", "mdm=true");
+        assertThat(typo.exit()).isEqualTo(2);
+        assertThat(typo.err()).contains("Unknown device fact 'mdm'");
+    }
 }
