@@ -2,13 +2,9 @@ package dev.sentinel.cli;
 
 import static java.util.Objects.requireNonNull;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /** {@code policy lint}: the checks of {@code policy validate}, under the name people look for. */
 @Command(
@@ -21,17 +17,8 @@ import picocli.CommandLine.Parameters;
 final class PolicyLintCommand implements Callable<Integer> {
     private final Platform platform;
 
-    @Parameters(paramLabel = "FILE", arity = "1..*", description = "Policy files to lint.")
-    List<Path> files = new ArrayList<>();
-
-    @Option(names = "--strict", description = "Exit 5 when there is any warning.")
-    boolean strict;
-
-    @Option(names = "--json", description = "Print a JSON report (schemaVersion 1).")
-    boolean json;
-
-    @Option(names = "--no-aws-config", description = "Do not compare profile names with the AWS config.")
-    boolean noAwsConfig;
+    @Mixin
+    PolicyCheckOptions options = new PolicyCheckOptions();
 
     PolicyLintCommand(Platform platform) {
         this.platform = requireNonNull(platform, "platform is null");
@@ -39,6 +26,6 @@ final class PolicyLintCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return PolicyValidateCommand.check(platform, files, strict, json, noAwsConfig);
+        return PolicyValidateCommand.check(platform, options.files, options.strict, options.json, options.noAwsConfig);
     }
 }

@@ -9,6 +9,7 @@ import dev.sentinel.signing.PolicySigner;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -37,14 +38,8 @@ final class PolicyPushCommand implements Callable<Integer> {
     @Option(names = "--sign", description = "Sign the policy for NAME (always done when signatures are required).")
     boolean sign;
 
-    @Option(
-            names = "--key",
-            paramLabel = "KEY",
-            description = "'local' or 'kms:<key id, alias or ARN>' (default: policy.signature.key, else local).")
-    String key;
-
-    @Option(names = "--aws-profile", paramLabel = "PROFILE", description = "The AWS profile to call KMS with.")
-    String awsProfile;
+    @Mixin
+    SigningKeyOptions keys = new SigningKeyOptions();
 
     PolicyPushCommand(Platform platform) {
         this.platform = requireNonNull(platform, "platform is null");
@@ -58,7 +53,7 @@ final class PolicyPushCommand implements Callable<Integer> {
         String signature = null;
         String signedBy = "";
         if (sign || sentinel.config().signatureRequired()) {
-            PolicySigner signer = sentinel.signer(key, awsProfile);
+            PolicySigner signer = sentinel.signer(keys.key, keys.awsProfile);
             signature = PolicySignature.sign(
                             signer, name, text, platform.clock().instant())
                     .toJson();

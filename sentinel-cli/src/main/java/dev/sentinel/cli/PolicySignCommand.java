@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -40,14 +41,8 @@ final class PolicySignCommand implements Callable<Integer> {
             description = "The profile (or 'default') the policy governs.")
     String binding;
 
-    @Option(
-            names = "--key",
-            paramLabel = "KEY",
-            description = "'local' or 'kms:<key id, alias or ARN>' (default: policy.signature.key, else local).")
-    String key;
-
-    @Option(names = "--aws-profile", paramLabel = "PROFILE", description = "The AWS profile to call KMS with.")
-    String awsProfile;
+    @Mixin
+    SigningKeyOptions keys = new SigningKeyOptions();
 
     @Option(names = "--output", paramLabel = "SIG", description = "Where to write the signature (default: FILE.sig).")
     Path output;
@@ -61,7 +56,7 @@ final class PolicySignCommand implements Callable<Integer> {
         String text = PolicyFiles.read(file);
         PolicyParser.parse(file.toString(), text);
         Profiles.parse(binding);
-        PolicySigner signer = Sentinel.open(platform).signer(key, awsProfile);
+        PolicySigner signer = Sentinel.open(platform).signer(keys.key, keys.awsProfile);
         PolicySignature signature =
                 PolicySignature.sign(signer, binding, text, platform.clock().instant());
         Path target = output != null ? output : SidecarSignatures.signatureFile(file);

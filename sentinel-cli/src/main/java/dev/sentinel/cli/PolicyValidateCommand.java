@@ -17,8 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /** {@code policy validate} and {@code policy lint}: one implementation, two emphases. */
 @Command(
@@ -36,17 +35,8 @@ import picocli.CommandLine.Parameters;
 final class PolicyValidateCommand implements Callable<Integer> {
     private final Platform platform;
 
-    @Parameters(paramLabel = "FILE", arity = "1..*", description = "Policy files to check.")
-    List<Path> files = new ArrayList<>();
-
-    @Option(names = "--strict", description = "Treat lint warnings as errors (exit 5).")
-    boolean strict;
-
-    @Option(names = "--json", description = "Print a JSON report (schemaVersion 1) for CI.")
-    boolean json;
-
-    @Option(names = "--no-aws-config", description = "Do not compare profile names with the AWS config.")
-    boolean noAwsConfig;
+    @Mixin
+    PolicyCheckOptions options = new PolicyCheckOptions();
 
     PolicyValidateCommand(Platform platform) {
         this.platform = requireNonNull(platform, "platform is null");
@@ -54,7 +44,7 @@ final class PolicyValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return check(platform, files, strict, json, noAwsConfig);
+        return check(platform, options.files, options.strict, options.json, options.noAwsConfig);
     }
 
     static int check(Platform platform, List<Path> files, boolean strict, boolean json, boolean noAwsConfig) {

@@ -7,6 +7,7 @@ import dev.sentinel.signing.PolicySignature;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -39,14 +40,8 @@ final class PolicyVerifyCommand implements Callable<Integer> {
     @Option(names = "--signature", paramLabel = "SIG", description = "The signature file (default: FILE.sig).")
     Path signatureFile;
 
-    @Option(
-            names = "--key",
-            paramLabel = "KEY",
-            description = "'local' or 'kms:<key id, alias or ARN>' (default: policy.signature.key, else local).")
-    String key;
-
-    @Option(names = "--aws-profile", paramLabel = "PROFILE", description = "The AWS profile to call KMS with.")
-    String awsProfile;
+    @Mixin
+    SigningKeyOptions keys = new SigningKeyOptions();
 
     @Option(
             names = "--public-key",
@@ -63,7 +58,7 @@ final class PolicyVerifyCommand implements Callable<Integer> {
         Path sig = signatureFile != null ? signatureFile : SidecarSignatures.signatureFile(file);
         PolicySignature signature = PolicySignature.fromJson(PolicyFiles.read(sig), file.toString());
         signature.verify(
-                Sentinel.open(platform).verifier(key, awsProfile, publicKey),
+                Sentinel.open(platform).verifier(keys.key, keys.awsProfile, publicKey),
                 binding,
                 PolicyFiles.read(file),
                 file.toString());

@@ -87,27 +87,26 @@ final class Sentinel {
         if (config.credentialCache()) {
             byte[] cacheKey = LocalKey.loadOrCreate(home.cacheKey());
             CredentialCache cache = new CredentialCache(
-                    home.credentialCache(), subkey(cacheKey, "credential-cache"), profile -> aws().fingerprint(
-                                    profile));
-            identities = new CachingIdentityResolver(cache, () -> aws().identities(), IDENTITY_TTL, platform.clock());
-            issuer = new CachingCredentialIssuer(cache, () -> aws().issuer(), config.refreshMargin(), platform.clock());
+                    home.credentialCache(), subkey(cacheKey, "credential-cache"), profile -> aws.fingerprint(profile));
+            identities = new CachingIdentityResolver(cache, () -> aws.identities(), IDENTITY_TTL, platform.clock());
+            issuer = new CachingCredentialIssuer(cache, () -> aws.issuer(), config.refreshMargin(), platform.clock());
         } else {
-            identities = aws().identities();
-            issuer = aws().issuer();
+            identities = aws.identities();
+            issuer = aws.issuer();
         }
         return new Gate(identities, policies(), issuer, audit, platform.clock(), RequestId::random);
     }
 
     IdentityResolver uncachedIdentity() {
-        return aws().identities();
+        return aws.identities();
     }
 
     Set<String> awsProfileNames() {
-        return aws().profileNames();
+        return aws.profileNames();
     }
 
     Optional<String> region(ProfileName profile) {
-        return aws().region(profile);
+        return aws.region(profile);
     }
 
     /**
@@ -123,9 +122,9 @@ final class Sentinel {
                         : files;
             }
             case SSM -> {
-                PolicySource ssm = aws().ssmPolicies(config.ssmPrefix(), config.ssmRegion());
+                PolicySource ssm = aws.ssmPolicies(config.ssmPrefix(), config.ssmRegion());
                 if (config.signatureRequired()) {
-                    ssm = new VerifyingPolicySource(ssm, aws().ssmSignatures(config.ssmRegion()), this::verifier);
+                    ssm = new VerifyingPolicySource(ssm, aws.ssmSignatures(config.ssmRegion()), this::verifier);
                 }
                 yield new DiskCachedPolicySource(
                         ssm,
@@ -141,7 +140,7 @@ final class Sentinel {
     PolicyStore store(ProfileName callerProfile) {
         return switch (config.policySource()) {
             case FILE -> new FilePolicyStore(config.policyPath(), platform.clock());
-            case SSM -> aws().ssmStore(callerProfile, config.ssmPrefix(), config.ssmRegion());
+            case SSM -> aws.ssmStore(callerProfile, config.ssmPrefix(), config.ssmRegion());
         };
     }
 
@@ -179,11 +178,7 @@ final class Sentinel {
                     "A KMS key needs an AWS profile to call KMS with.",
                     "Pass --aws-profile, or set policy.signature.aws_profile in config.yaml.");
         }
-        return aws().kmsKey(Profiles.parse(profile), key.substring(4));
-    }
-
-    private AwsAdapters aws() {
-        return aws;
+        return aws.kmsKey(Profiles.parse(profile), key.substring(4));
     }
 
     /** Derives a purpose-bound key, so one stored key never serves two algorithms. */
