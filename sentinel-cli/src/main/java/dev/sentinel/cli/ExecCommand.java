@@ -86,6 +86,7 @@ final class ExecCommand implements Callable<Integer> {
         env.putAll(childEnvironment(platform.env(), name, issued.credentials().credentials(), sentinel.region(name)));
         try {
             Process process = child.start();
+            ChildSignals.forwardTo(process);
             return waitFor(process);
         } catch (IOException e) {
             throw new SentinelException(

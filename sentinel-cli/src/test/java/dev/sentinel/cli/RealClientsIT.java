@@ -146,4 +146,32 @@ class RealClientsIT {
                 .hasSize(1);
         assertThat(world.sentinel("audit", "verify-logs").exit()).isZero();
     }
+
+    @Test
+    void execSurvivesCtrlCAndPassesTermToTheChild() throws Exception {
+        java.nio.file.Path ready = dir.resolve("ready");
+        String child =
+                "trap '' INT; touch " + ready + "; i=0; while [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; exit 7";
+        for (String signal : List.of("INT", "TERM")) {
+            java.nio.file.Files.deleteIfExists(ready);
+            ProcessBuilder builder = new ProcessBuilder(
+                            LAUNCHER, "exec", "--profile", "dev-role", "--", "sh", "-c", child)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            builder.environment().clear();
+            builder.environment().putAll(world.env);
+            Process sentinel = builder.start();
+            for (int i = 0; i < 300 && !java.nio.file.Files.exists(ready); i++) {
+                Thread.sleep(50);
+            }
+            assertThat(ready).as("the child started").exists();
+            new ProcessBuilder("kill", "-" + signal, Long.toString(sentinel.pid()))
+                    .start()
+                    .waitFor();
+            assertThat(sentinel.waitFor(30, java.util.concurrent.TimeUnit.SECONDS))
+                    .isTrue();
+            // INT is ignored by both, so the child finishes normally (7); TERM is passed on and ends it (128 + 15).
+            assertThat(sentinel.exitValue()).as(signal).isEqualTo(signal.equals("INT") ? 7 : 143);
+        }
+    }
 }
