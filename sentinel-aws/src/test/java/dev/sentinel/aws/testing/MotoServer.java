@@ -114,11 +114,6 @@ public final class MotoServer implements AutoCloseable {
         return endpoint;
     }
 
-    /** Whether the process still runs. */
-    public boolean isRunning() {
-        return process.isAlive();
-    }
-
     @Override
     public void close() {
         if (process.isAlive()) {

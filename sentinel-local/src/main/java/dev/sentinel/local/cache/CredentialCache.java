@@ -105,18 +105,6 @@ public final class CredentialCache {
         }
     }
 
-    void delete(String name) {
-        try {
-            Files.deleteIfExists(directory.resolve(name + ".bin"));
-        } catch (IOException e) {
-            throw new SentinelException(
-                    ErrorCode.LOCAL_STATE_ERROR,
-                    "Cannot remove cached credentials in " + directory + ": " + e.getMessage(),
-                    "Delete the directory " + directory + " by hand.",
-                    e);
-        }
-    }
-
     /** Runs {@code action} holding the entry's inter-process lock. */
     <T> T locked(String name, Supplier<T> action) {
         PrivateFiles.directory(directory);
