@@ -2,13 +2,14 @@ package dev.sentinel.cli;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.sentinel.credentials.AwsCredentials;
 import dev.sentinel.error.ErrorCode;
 import dev.sentinel.error.SentinelException;
 import dev.sentinel.gate.AccessRequest;
+import dev.sentinel.gate.Gate;
 import dev.sentinel.gate.Outcome;
 import dev.sentinel.policy.Mode;
 import dev.sentinel.policy.ProfileName;
+import dev.sentinel.server.LocalCredentialServer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +58,13 @@ final class ExecCommand implements Callable<Integer> {
             description = "AWS config profile to issue credentials for.")
     String profile;
 
+    @Option(
+            names = "--server",
+            description = "Serve credentials to the child from a loopback endpoint (the SDKs' container-credentials"
+                    + " protocol) instead of putting them in its environment. Every refresh is decided again in mode"
+                    + " server, and credentials last 15 minutes unless the rule's max_server_duration says otherwise.")
+    boolean server;
+
     @Parameters(
             paramLabel = "COMMAND",
             arity = "0..*",
@@ -72,18 +80,59 @@ final class ExecCommand implements Callable<Integer> {
         Nesting.refuseInsideExec(platform);
         ProfileName name = Profiles.parse(profile);
         Sentinel sentinel = Sentinel.open(platform);
+        List<String> argv = command.isEmpty()
+                ? List.of(Optional.ofNullable(platform.env("SHELL")).orElse("/bin/sh"))
+                : command;
+        if (server) {
+            return runWithServer(sentinel, name, argv);
+        }
         Outcome outcome = sentinel.gate().request(new AccessRequest(name, Mode.CLI, null));
         if (outcome instanceof Outcome.Refused refused) {
             return Errors.refused(platform.err(), refused);
         }
         Outcome.Issued issued = (Outcome.Issued) outcome;
-        List<String> argv = command.isEmpty()
-                ? List.of(Optional.ofNullable(platform.env("SHELL")).orElse("/bin/sh"))
-                : command;
+        Map<String, String> env = childEnvironment(platform.env(), name, sentinel.region(name));
+        env.put("AWS_ACCESS_KEY_ID", issued.credentials().credentials().accessKeyId());
+        env.put("AWS_SECRET_ACCESS_KEY", issued.credentials().credentials().secretAccessKey());
+        env.put("AWS_SESSION_TOKEN", issued.credentials().credentials().sessionToken());
+        env.put(
+                "AWS_CREDENTIAL_EXPIRATION",
+                issued.credentials().credentials().expiration().toString());
+        return run(argv, env);
+    }
+
+    /**
+     * Checks the policy up front (a dry run, so a refused profile fails before the child starts), then
+     * serves the child from a loopback endpoint for as long as it runs.
+     */
+    private int runWithServer(Sentinel sentinel, ProfileName name, List<String> argv) {
+        Gate gate = sentinel.serverGate();
+        Outcome check = gate.request(new AccessRequest(name, Mode.SERVER, null, true));
+        if (check instanceof Outcome.Refused refused) {
+            return Errors.refused(platform.err(), refused);
+        }
+        Outcome.Refused wouldRefuse = ((Outcome.DryRun) check).wouldRefuse();
+        if (wouldRefuse != null) {
+            return Errors.refused(platform.err(), wouldRefuse);
+        }
+        try (LocalCredentialServer endpoint = LocalCredentialServer.start(gate, name)) {
+            Map<String, String> env = childEnvironment(platform.env(), name, sentinel.region(name));
+            env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", endpoint.uri().toString());
+            env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN", endpoint.token());
+            return run(argv, env);
+        } catch (IOException e) {
+            throw new SentinelException(
+                    ErrorCode.INTERNAL_ERROR,
+                    "Cannot start the local credential server: " + e.getMessage(),
+                    "Check that loopback networking is available.",
+                    e);
+        }
+    }
+
+    private int run(List<String> argv, Map<String, String> env) {
         ProcessBuilder child = new ProcessBuilder(argv).inheritIO();
-        Map<String, String> env = child.environment();
-        env.clear();
-        env.putAll(childEnvironment(platform.env(), name, issued.credentials().credentials(), sentinel.region(name)));
+        child.environment().clear();
+        child.environment().putAll(env);
         try {
             Process process = child.start();
             ChildSignals.forwardTo(process);
@@ -97,14 +146,11 @@ final class ExecCommand implements Callable<Integer> {
         }
     }
 
+    /** The parent's environment without any AWS credential settings, marked as inside Sentinel, with the profile's region. */
     static Map<String, String> childEnvironment(
-            Map<String, String> parent, ProfileName profile, AwsCredentials credentials, Optional<String> region) {
+            Map<String, String> parent, ProfileName profile, Optional<String> region) {
         Map<String, String> env = new java.util.HashMap<>(parent);
         REMOVED.forEach(env::remove);
-        env.put("AWS_ACCESS_KEY_ID", credentials.accessKeyId());
-        env.put("AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey());
-        env.put("AWS_SESSION_TOKEN", credentials.sessionToken());
-        env.put("AWS_CREDENTIAL_EXPIRATION", credentials.expiration().toString());
         env.put(Nesting.MARKER, profile.value());
         region.ifPresent(r -> {
             env.putIfAbsent("AWS_REGION", r);

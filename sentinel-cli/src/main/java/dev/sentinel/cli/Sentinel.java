@@ -80,20 +80,31 @@ final class Sentinel {
     }
 
     Gate gate() {
+        return gate(config.credentialCache());
+    }
+
+    /**
+     * The gate for the local credential server: the caller's identity may come from the cache, but every
+     * refresh gets fresh short-lived credentials, so a policy change takes effect at the next refresh.
+     */
+    Gate serverGate() {
+        return gate(false);
+    }
+
+    private Gate gate(boolean cacheCredentials) {
         byte[] logKey = LocalKey.loadOrCreate(home.logKey());
         AuditSink audit = new FileAuditLog(config.logFile(), logKey);
-        IdentityResolver identities;
-        CredentialIssuer issuer;
-        if (config.credentialCache()) {
-            byte[] cacheKey = LocalKey.loadOrCreate(home.cacheKey());
-            CredentialCache cache = new CredentialCache(
-                    home.credentialCache(), subkey(cacheKey, "credential-cache"), profile -> aws.fingerprint(profile));
-            identities = new CachingIdentityResolver(cache, () -> aws.identities(), IDENTITY_TTL, platform.clock());
-            issuer = new CachingCredentialIssuer(cache, () -> aws.issuer(), config.refreshMargin(), platform.clock());
-        } else {
-            identities = aws.identities();
-            issuer = aws.issuer();
+        if (!config.credentialCache()) {
+            return new Gate(aws.identities(), policies(), aws.issuer(), audit, platform.clock(), RequestId::random);
         }
+        byte[] cacheKey = LocalKey.loadOrCreate(home.cacheKey());
+        CredentialCache cache =
+                new CredentialCache(home.credentialCache(), subkey(cacheKey, "credential-cache"), aws::fingerprint);
+        IdentityResolver identities =
+                new CachingIdentityResolver(cache, aws::identities, IDENTITY_TTL, platform.clock());
+        CredentialIssuer issuer = cacheCredentials
+                ? new CachingCredentialIssuer(cache, aws::issuer, config.refreshMargin(), platform.clock())
+                : aws.issuer();
         return new Gate(identities, policies(), issuer, audit, platform.clock(), RequestId::random);
     }
 

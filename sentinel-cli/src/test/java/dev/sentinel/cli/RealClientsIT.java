@@ -174,4 +174,54 @@ class RealClientsIT {
             assertThat(sentinel.exitValue()).as(signal).isEqualTo(signal.equals("INT") ? 7 : 143);
         }
     }
+
+    @Test
+    void execServerServesRealClientsUnderARequireServerRule() {
+        world.policy("dev-role", "version: \"1\"\nrules:\n  - name: through-server\n    effect: require_server\n");
+        String script = "import boto3, os; assert 'AWS_ACCESS_KEY_ID' not in os.environ;"
+                + " print(boto3.client('sts').get_caller_identity()['Arn'])";
+        CliWorld.Result boto = world.process(
+                Map.of(),
+                CliWorld.command(LAUNCHER, "exec", "--server", "--profile", "dev-role", "--", PYTHON, "-c", script));
+        assertThat(boto.exit()).as(boto.err()).isZero();
+        assertThat(boto.out().trim()).contains("assumed-role/" + devRole + "/sentinel." + user + ".d.");
+
+        CliWorld.Result cli = world.process(
+                Map.of(),
+                CliWorld.command(
+                        LAUNCHER,
+                        "exec",
+                        "--server",
+                        "--profile",
+                        "dev-role",
+                        "--",
+                        "aws",
+                        "sts",
+                        "get-caller-identity",
+                        "--query",
+                        "Arn",
+                        "--output",
+                        "text"));
+        assertThat(cli.exit()).as(cli.err()).isZero();
+        assertThat(cli.out().trim()).startsWith("arn:aws:sts::123456789012:assumed-role/" + devRole + "/sentinel.");
+        assertThat(world.logLines())
+                .anySatisfy(line -> assertThat(line).contains("\"mode\":\"server\"", "\"outcome\":\"issued\""));
+
+        CliWorld.Result plain =
+                world.process(Map.of(), CliWorld.command("aws", "sts", "get-caller-identity", "--profile", "dev"));
+        assertThat(plain.exit()).isNotZero();
+        assertThat(plain.err()).contains("SERVER_MODE_REQUIRED");
+    }
+
+    @Test
+    void execServerRefusesADeniedProfileBeforeStartingTheChild() {
+        java.nio.file.Path marker = dir.resolve("started");
+        CliWorld.Result result = world.process(
+                Map.of(),
+                CliWorld.command(
+                        LAUNCHER, "exec", "--server", "--profile", "prod-role", "--", "touch", marker.toString()));
+        assertThat(result.exit()).isEqualTo(3);
+        assertThat(result.err()).contains("POLICY_DENIED");
+        assertThat(marker).doesNotExist();
+    }
 }

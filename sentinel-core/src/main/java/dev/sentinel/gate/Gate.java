@@ -17,8 +17,11 @@ import dev.sentinel.identity.SourceIdentity;
 import dev.sentinel.policy.Decision;
 import dev.sentinel.policy.EvaluationRequest;
 import dev.sentinel.policy.LoadedPolicy;
+import dev.sentinel.policy.Mode;
 import dev.sentinel.policy.PolicySource;
+import dev.sentinel.policy.Rule;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Supplier;
 
@@ -29,6 +32,8 @@ import java.util.function.Supplier;
  * and credentials are returned only after their record was written.
  */
 public final class Gate {
+    public static final Duration DEFAULT_SERVER_DURATION = Duration.ofMinutes(15);
+
     private final IdentityResolver identities;
     private final PolicySource policies;
     private final CredentialIssuer issuer;
@@ -74,8 +79,8 @@ public final class Gate {
                 return recordRefusal(now, request, policy, refusal);
             }
             SourceIdentity stamp = SourceIdentity.of(caller.user(), Grant.DIRECT, decisionId);
-            IssuedCredentials issued = issuer.issue(new IssueRequest(
-                    request.profile(), caller, stamp, decision.rule().maxDuration()));
+            IssuedCredentials issued =
+                    issuer.issue(new IssueRequest(request.profile(), caller, stamp, lifetime(decision)));
             Outcome.Issued outcome = new Outcome.Issued(decisionId, caller, decision, issued);
             audit.record(entry(now, request, policy, outcome));
             return outcome;
@@ -93,6 +98,20 @@ public final class Gate {
                     "Report this with decision id " + decisionId + ".");
             return recordRefusal(now, request, policy, refusal);
         }
+    }
+
+    /**
+     * The longest lifetime the deciding rule allows. In server mode credentials are short (15 minutes
+     * unless the rule's {@code max_server_duration} says otherwise), so a policy change or a revocation
+     * takes effect at the next refresh; {@code max_duration} caps both.
+     */
+    static Duration lifetime(Decision decision) {
+        Rule rule = decision.rule();
+        if (decision.request().mode() != Mode.SERVER) {
+            return rule.maxDuration();
+        }
+        Duration server = rule.maxServerDuration() != null ? rule.maxServerDuration() : DEFAULT_SERVER_DURATION;
+        return rule.maxDuration() != null && rule.maxDuration().compareTo(server) < 0 ? rule.maxDuration() : server;
     }
 
     /** The refusal a decision implies, or null when it allows issuing. */
@@ -127,7 +146,7 @@ public final class Gate {
                                 + "').",
                         "Ask an approver to approve an access request for this profile.");
             case REQUIRE_SERVER ->
-                decision.request().mode() == dev.sentinel.policy.Mode.SERVER
+                decision.request().mode() == Mode.SERVER
                         ? null
                         : new Outcome.Refused(
                                 id,
