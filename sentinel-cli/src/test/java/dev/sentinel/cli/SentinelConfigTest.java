@@ -1,0 +1,101 @@
+package dev.sentinel.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sentinel.error.ErrorCode;
+import dev.sentinel.local.home.SentinelHome;
+import dev.sentinel.yaml.InvalidDocumentException;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class SentinelConfigTest {
+    private static final SentinelHome HOME = new SentinelHome(Path.of("/home/u/.sentinel"));
+    private static final Path USER_HOME = Path.of("/home/u");
+
+    private static SentinelConfig parse(String yaml) {
+        return SentinelConfig.parse(HOME, USER_HOME, "config.yaml", yaml);
+    }
+
+    private static InvalidDocumentException invalid(String yaml) {
+        try {
+            parse(yaml);
+        } catch (InvalidDocumentException e) {
+            assertThat(e.code()).isEqualTo(ErrorCode.CONFIG_INVALID);
+            return e;
+        }
+        throw new AssertionError("expected the configuration to be rejected:\n" + yaml);
+    }
+
+    @Test
+    void anEmptyFileMeansTheEmbeddedDefaults() {
+        SentinelConfig config = parse("");
+        assertThat(config).isEqualTo(SentinelConfig.defaults(HOME));
+        assertThat(config.policyPath()).isEqualTo(Path.of("/home/u/.sentinel/policies"));
+        assertThat(config.credentialCache()).isTrue();
+        assertThat(config.signatureRequired()).isFalse();
+    }
+
+    @Test
+    void readsEverySetting() {
+        SentinelConfig config = parse(
+                """
+                policy:
+                  source: ssm
+                  path: ~/team-policies
+                  ssm_prefix: /acme/policies
+                  ssm_region: eu-west-1
+                  cache_ttl: 90s
+                  signature: {required: true, key: "kms:alias/policy", aws_profile: admin}
+                log:
+                  path: audit/decisions.jsonl
+                credentials:
+                  cache: false
+                  refresh_margin: 5m
+                """);
+        assertThat(config.policySource()).isEqualTo(SentinelConfig.PolicySourceKind.SSM);
+        assertThat(config.policyPath()).isEqualTo(Path.of("/home/u/team-policies"));
+        assertThat(config.ssmPrefix()).isEqualTo("/acme/policies");
+        assertThat(config.ssmRegion()).isEqualTo("eu-west-1");
+        assertThat(config.policyCacheTtl()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(config.signatureRequired()).isTrue();
+        assertThat(config.signingKey()).isEqualTo("kms:alias/policy");
+        assertThat(config.signingAwsProfile()).isEqualTo("admin");
+        assertThat(config.logFile()).isEqualTo(Path.of("/home/u/.sentinel/audit/decisions.jsonl"));
+        assertThat(config.credentialCache()).isFalse();
+        assertThat(config.refreshMargin()).isEqualTo(Duration.ofMinutes(5));
+    }
+
+    @Test
+    void rejectsUnknownKeysWithASuggestion() {
+        assertThat(invalid("polcy:\n  source: ssm\n").getMessage())
+                .contains("config.yaml:1:1", "did you mean 'policy'");
+        assertThat(invalid("policy:\n  sorce: ssm\n").getMessage()).contains("did you mean 'source'");
+    }
+
+    @Test
+    void rejectsBadValuesAndNamesTheLine() {
+        assertThat(invalid("policy:\n  source: s3\n").getMessage())
+                .contains("config.yaml:2:", "unknown policy source 's3'");
+        assertThat(invalid("policy:\n  ssm_prefix: sentinel/policies\n").getMessage())
+                .contains("must start with '/'");
+        assertThat(invalid("policy:\n  cache_ttl: soon\n").getMessage()).contains("is not a duration");
+        assertThat(invalid("credentials:\n  cache: sometimes\n").getMessage()).contains("true or false");
+        assertThat(invalid("policy:\n  signature: {key: vault}\n").getMessage()).contains("'local' or 'kms:");
+    }
+
+    @Test
+    void aKmsKeyNeedsAProfileToCallKmsWith() {
+        assertThat(invalid("policy:\n  signature: {required: true, key: \"kms:abc\"}\n")
+                        .getMessage())
+                .contains("aws_profile");
+    }
+
+    @Test
+    void aYamlSyntaxErrorIsAConfigurationError() {
+        assertThatThrownBy(() -> parse("policy: [unclosed\n"))
+                .isInstanceOf(InvalidDocumentException.class)
+                .hasMessageContaining("YAML syntax error");
+    }
+}
