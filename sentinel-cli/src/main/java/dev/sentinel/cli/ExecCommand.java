@@ -7,10 +7,14 @@ import dev.sentinel.error.SentinelException;
 import dev.sentinel.gate.AccessRequest;
 import dev.sentinel.gate.Gate;
 import dev.sentinel.gate.Outcome;
+import dev.sentinel.identity.RequestId;
 import dev.sentinel.policy.Mode;
 import dev.sentinel.policy.ProfileName;
 import dev.sentinel.server.LocalCredentialServer;
+import dev.sentinel.session.ServerSession;
+import dev.sentinel.session.SessionStore;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +52,9 @@ final class ExecCommand implements Callable<Integer> {
             "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
             "AWS_WEB_IDENTITY_TOKEN_FILE",
             "AWS_ROLE_ARN");
+
+    /** The longest a server session may run; the server's credentials themselves last 15 minutes. */
+    static final java.time.Duration MAX_SESSION = java.time.Duration.ofHours(12);
 
     private final Platform platform;
 
@@ -107,7 +114,8 @@ final class ExecCommand implements Callable<Integer> {
      */
     private int runWithServer(Sentinel sentinel, ProfileName name, List<String> argv) {
         Gate gate = sentinel.serverGate();
-        Outcome check = gate.request(new AccessRequest(name, Mode.SERVER, null, true));
+        RequestId session = RequestId.random();
+        Outcome check = gate.request(new AccessRequest(name, Mode.SERVER, null, true, session));
         if (check instanceof Outcome.Refused refused) {
             return Errors.refused(platform.err(), refused);
         }
@@ -115,7 +123,25 @@ final class ExecCommand implements Callable<Integer> {
         if (wouldRefuse != null) {
             return Errors.refused(platform.err(), wouldRefuse);
         }
-        try (LocalCredentialServer endpoint = LocalCredentialServer.start(gate, name)) {
+        String user = ((Outcome.DryRun) check).caller().user();
+        SessionStore sessions = sentinel.sessions();
+        Instant now = platform.clock().instant();
+        sessions.create(new ServerSession(
+                session,
+                name.value(),
+                user,
+                ServerSession.Status.ACTIVE,
+                now,
+                now,
+                now.plus(MAX_SESSION),
+                0,
+                null,
+                null));
+        platform.err()
+                .println("sentinel: server session " + session.value() + " for profile '" + name
+                        + "' (revoke with 'sentinel" + " server-revoke " + session.value()
+                        + " --reason TEXT --profile PROFILE')");
+        try (LocalCredentialServer endpoint = LocalCredentialServer.start(gate, name, session)) {
             Map<String, String> env = childEnvironment(platform.env(), name, sentinel.region(name));
             env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", endpoint.uri().toString());
             env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN", endpoint.token());
@@ -126,6 +152,8 @@ final class ExecCommand implements Callable<Integer> {
                     "Cannot start the local credential server: " + e.getMessage(),
                     "Check that loopback networking is available.",
                     e);
+        } finally {
+            sessions.end(session, platform.clock().instant());
         }
     }
 

@@ -73,6 +73,9 @@ public final class Main {
                 .addSubcommand(new PolicyPullCommand(platform))
                 .addSubcommand(new PolicyPushCommand(platform))
                 .addSubcommand(new PolicyDiffCommand(platform)));
+        cli.addSubcommand(new ServerSessionsCommand(platform));
+        cli.addSubcommand(new ServerSessionCommand(platform));
+        cli.addSubcommand(new ServerRevokeCommand(platform));
         cli.addSubcommand(new TrainStartupCommand(platform));
         cli.addSubcommand(new CommandLine.HelpCommand());
         cli.setOut(new java.io.PrintWriter(platform.out(), true));

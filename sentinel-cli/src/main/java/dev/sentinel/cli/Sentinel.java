@@ -20,11 +20,13 @@ import dev.sentinel.local.home.SentinelHome;
 import dev.sentinel.local.policy.DiskCachedPolicySource;
 import dev.sentinel.local.policy.FilePolicySource;
 import dev.sentinel.local.policy.FilePolicyStore;
+import dev.sentinel.local.session.SqliteSessionStore;
 import dev.sentinel.local.signing.Ed25519PolicyKey;
 import dev.sentinel.local.signing.SidecarSignatures;
 import dev.sentinel.policy.PolicySource;
 import dev.sentinel.policy.PolicyStore;
 import dev.sentinel.policy.ProfileName;
+import dev.sentinel.session.SessionStore;
 import dev.sentinel.signing.PolicySigner;
 import dev.sentinel.signing.SignatureVerifier;
 import dev.sentinel.signing.VerifyingPolicySource;
@@ -48,6 +50,7 @@ final class Sentinel {
     private final SentinelHome home;
     private final SentinelConfig config;
     private final AwsAdapters aws;
+    private SessionStore sessions;
 
     private Sentinel(Platform platform, SentinelHome home, SentinelConfig config, AwsAdapters aws) {
         this.platform = platform;
@@ -91,11 +94,26 @@ final class Sentinel {
         return gate(false);
     }
 
+    /** Where server sessions are tracked: a SQLite file in the Sentinel home. */
+    SessionStore sessions() {
+        if (sessions == null) {
+            sessions = new SqliteSessionStore(home.stateDatabase());
+        }
+        return sessions;
+    }
+
     private Gate gate(boolean cacheCredentials) {
         byte[] logKey = LocalKey.loadOrCreate(home.logKey());
         AuditSink audit = new FileAuditLog(config.logFile(), logKey);
         if (!config.credentialCache()) {
-            return new Gate(aws.identities(), policies(), aws.issuer(), audit, platform.clock(), RequestId::random);
+            return new Gate(
+                    aws.identities(),
+                    policies(),
+                    aws.issuer(),
+                    audit,
+                    platform.clock(),
+                    RequestId::random,
+                    cacheCredentials ? null : sessions());
         }
         byte[] cacheKey = LocalKey.loadOrCreate(home.cacheKey());
         CredentialCache cache =
@@ -105,7 +123,14 @@ final class Sentinel {
         CredentialIssuer issuer = cacheCredentials
                 ? new CachingCredentialIssuer(cache, aws::issuer, config.refreshMargin(), platform.clock())
                 : aws.issuer();
-        return new Gate(identities, policies(), issuer, audit, platform.clock(), RequestId::random);
+        return new Gate(
+                identities,
+                policies(),
+                issuer,
+                audit,
+                platform.clock(),
+                RequestId::random,
+                cacheCredentials ? null : sessions());
     }
 
     IdentityResolver uncachedIdentity() {

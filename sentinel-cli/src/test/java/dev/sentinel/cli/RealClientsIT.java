@@ -224,4 +224,56 @@ class RealClientsIT {
         assertThat(result.err()).contains("POLICY_DENIED");
         assertThat(marker).doesNotExist();
     }
+
+    @Test
+    void aRevokedServerSessionIsRefusedAtTheChildsNextRefresh() throws Exception {
+        world.policy("dev-role", "version: \"1\"\nrules:\n  - name: tracked\n    effect: require_server_session\n");
+        java.nio.file.Path ready = dir.resolve("ready");
+        java.nio.file.Path go = dir.resolve("go");
+        String child = String.join(
+                "\n",
+                "import boto3, os, sys, time, urllib.request, urllib.error",
+                "arn = boto3.client('sts').get_caller_identity()['Arn']",
+                "open('" + ready + "', 'w').write(arn)",
+                "while not os.path.exists('" + go + "'): time.sleep(0.05)",
+                "request = urllib.request.Request(os.environ['AWS_CONTAINER_CREDENTIALS_FULL_URI'],",
+                "    headers={'Authorization': os.environ['AWS_CONTAINER_AUTHORIZATION_TOKEN']})",
+                "try:",
+                "    urllib.request.urlopen(request); print('still served'); sys.exit(1)",
+                "except urllib.error.HTTPError as e:",
+                "    print(e.code, e.read().decode()); sys.exit(0 if e.code == 403 else 1)");
+        ProcessBuilder builder = new ProcessBuilder(
+                        LAUNCHER, "exec", "--server", "--profile", "dev-role", "--", PYTHON, "-c", child)
+                .redirectErrorStream(true);
+        builder.environment().clear();
+        builder.environment().putAll(world.env);
+        Process sentinel = builder.start();
+        for (int i = 0; i < 600 && !java.nio.file.Files.exists(ready); i++) {
+            Thread.sleep(50);
+        }
+        assertThat(ready).as("the child got credentials first").exists();
+        assertThat(java.nio.file.Files.readString(ready))
+                .contains("assumed-role/" + devRole + "/sentinel." + user + ".d.");
+
+        CliWorld.Result listed = world.sentinel("server-sessions", "--status", "active", "--json");
+        String id = listed.out().replaceAll("(?s).*\"id\":\"([a-z2-7]{10})\".*", "$1");
+        assertThat(id).matches("[a-z2-7]{10}");
+        CliWorld.Result revoked =
+                world.sentinel("server-revoke", id, "--reason", "laptop reported stolen", "--profile", "dev-role");
+        assertThat(revoked.exit()).as(revoked.err()).isZero();
+        java.nio.file.Files.writeString(go, "go");
+
+        assertThat(sentinel.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        String output = new String(sentinel.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(sentinel.exitValue()).as(output).isZero();
+        assertThat(output).contains("403", "SESSION_REVOKED", "laptop reported stolen");
+        assertThat(world.sentinel("server-session", id).out())
+                .contains("\"status\":\"revoked\"", "\"revoked_by\":\"" + user + "\"");
+        assertThat(world.logLines()).anySatisfy(line -> assertThat(line)
+                .contains("\"code\":\"SESSION_REVOKED\"", "\"session\":\"" + id + "\""));
+
+        CliWorld.Result outsideServer = world.sentinel("credentials", "--profile", "dev-role");
+        assertThat(outsideServer.exit()).isEqualTo(3);
+        assertThat(outsideServer.err()).contains("SERVER_MODE_REQUIRED");
+    }
 }

@@ -27,7 +27,8 @@ public record DecisionEntry(
         Instant expiration,
         Boolean cached,
         String policySource,
-        String policySha256) {
+        String policySha256,
+        String session) {
 
     public static final String ISSUED = "issued";
     public static final String REFUSED = "refused";
@@ -64,6 +65,7 @@ public record DecisionEntry(
         }
         return json.field("policy_source", policySource)
                 .field("policy_sha256", policySha256)
+                .field("session", session)
                 .close();
     }
 }

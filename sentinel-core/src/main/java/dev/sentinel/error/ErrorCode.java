@@ -10,6 +10,9 @@ public enum ErrorCode {
     POLICY_DENIED(ErrorCategory.DENIED),
     POLICY_NO_MATCH(ErrorCategory.DENIED),
     SERVER_MODE_REQUIRED(ErrorCategory.DENIED),
+    SESSION_REVOKED(ErrorCategory.DENIED),
+    SESSION_EXPIRED(ErrorCategory.DENIED),
+    SESSION_NOT_FOUND(ErrorCategory.DENIED),
 
     APPROVAL_REQUIRED(ErrorCategory.APPROVAL),
 
@@ -23,6 +26,7 @@ public enum ErrorCode {
     IDENTITY_INVALID(ErrorCategory.CONFIGURATION),
     MFA_REQUIRED(ErrorCategory.CONFIGURATION),
     LOCAL_STATE_ERROR(ErrorCategory.CONFIGURATION),
+    SESSION_STORE_UNAVAILABLE(ErrorCategory.CONFIGURATION),
     AUDIT_LOG_UNAVAILABLE(ErrorCategory.CONFIGURATION),
     AUDIT_LOG_TAMPERED(ErrorCategory.CONFIGURATION),
 

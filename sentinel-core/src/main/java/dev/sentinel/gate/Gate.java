@@ -20,6 +20,7 @@ import dev.sentinel.policy.LoadedPolicy;
 import dev.sentinel.policy.Mode;
 import dev.sentinel.policy.PolicySource;
 import dev.sentinel.policy.Rule;
+import dev.sentinel.session.SessionStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,6 +41,7 @@ public final class Gate {
     private final AuditSink audit;
     private final Clock clock;
     private final Supplier<RequestId> ids;
+    private final SessionStore sessions;
 
     public Gate(
             IdentityResolver identities,
@@ -48,12 +50,25 @@ public final class Gate {
             AuditSink audit,
             Clock clock,
             Supplier<RequestId> ids) {
+        this(identities, policies, issuer, audit, clock, ids, null);
+    }
+
+    /** @param sessions where server sessions are tracked, or null when they are not */
+    public Gate(
+            IdentityResolver identities,
+            PolicySource policies,
+            CredentialIssuer issuer,
+            AuditSink audit,
+            Clock clock,
+            Supplier<RequestId> ids,
+            SessionStore sessions) {
         this.identities = requireNonNull(identities, "identities is null");
         this.policies = requireNonNull(policies, "policies is null");
         this.issuer = requireNonNull(issuer, "issuer is null");
         this.audit = requireNonNull(audit, "audit is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.ids = requireNonNull(ids, "ids is null");
+        this.sessions = sessions;
     }
 
     public Outcome request(AccessRequest request) {
@@ -68,7 +83,8 @@ public final class Gate {
             decision = policy.policy()
                     .evaluate(new EvaluationRequest(
                             request.profile(), caller.user(), request.mode(), now, request.device()));
-            Outcome.Refused refusal = refusal(decisionId, caller, decision);
+            boolean tracked = request.session() != null && sessions != null;
+            Outcome.Refused refusal = refusal(decisionId, caller, decision, tracked);
             if (request.dryRun()) {
                 Outcome.DryRun dryRun = new Outcome.DryRun(decisionId, caller, decision, refusal);
                 audit.record(entry(now, request, policy, dryRun));
@@ -77,6 +93,15 @@ public final class Gate {
             if (refusal != null) {
                 issuer.discard(request.profile(), caller);
                 return recordRefusal(now, request, policy, refusal);
+            }
+            if (request.session() != null) {
+                if (sessions == null) {
+                    throw new SentinelException(
+                            ErrorCode.SESSION_STORE_UNAVAILABLE,
+                            "Session " + request.session() + " cannot be checked: no session store is configured.",
+                            "");
+                }
+                sessions.touch(request.session(), now);
             }
             SourceIdentity stamp = SourceIdentity.of(caller.user(), Grant.DIRECT, decisionId);
             IssuedCredentials issued =
@@ -115,7 +140,7 @@ public final class Gate {
     }
 
     /** The refusal a decision implies, or null when it allows issuing. */
-    private static Outcome.Refused refusal(RequestId id, CallerIdentity caller, Decision decision) {
+    private static Outcome.Refused refusal(RequestId id, CallerIdentity caller, Decision decision, boolean tracked) {
         String profile = decision.request().profile().value();
         return switch (decision.effect()) {
             case ALLOW -> null;
@@ -159,16 +184,18 @@ public final class Gate {
                                         + decision.request().mode().yamlName() + ".",
                                 "Use 'sentinel exec --server --profile " + profile + " -- <command>'.");
             case REQUIRE_SERVER_SESSION ->
-                new Outcome.Refused(
-                        id,
-                        caller,
-                        decision,
-                        ErrorCode.SERVER_MODE_REQUIRED,
-                        "Profile '" + profile
-                                + "' may only be used through Sentinel's credential server with session tracking (rule '"
-                                + decision.ruleName() + "').",
-                        "Use 'sentinel exec --server --profile " + profile
-                                + " -- <command>' with a session store configured.");
+                decision.request().mode() == Mode.SERVER && tracked
+                        ? null
+                        : new Outcome.Refused(
+                                id,
+                                caller,
+                                decision,
+                                ErrorCode.SERVER_MODE_REQUIRED,
+                                "Profile '" + profile
+                                        + "' may only be used through Sentinel's credential server with session tracking (rule '"
+                                        + decision.ruleName() + "').",
+                                "Use 'sentinel exec --server --profile " + profile
+                                        + " -- <command>' with a session store configured.");
         };
     }
 
@@ -236,6 +263,7 @@ public final class Gate {
                 issued == null ? null : issued.credentials().expiration(),
                 issued == null ? null : issued.cached(),
                 policy == null ? null : policy.source(),
-                policy == null ? null : policy.sha256());
+                policy == null ? null : policy.sha256(),
+                request.session() == null ? null : request.session().value());
     }
 }

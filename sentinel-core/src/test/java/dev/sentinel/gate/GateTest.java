@@ -182,6 +182,74 @@ class GateTest {
     }
 
     @Test
+    void requireServerSessionIssuesOnlyWithinATrackedSession() {
+        policyText = "version: \"1\"\nrules:\n  - name: tracked\n    effect: require_server_session\n";
+        RequestId session = new RequestId("sessionaaa");
+        List<RequestId> touched = new ArrayList<>();
+        dev.sentinel.session.SessionStore store = new dev.sentinel.session.SessionStore() {
+            @Override
+            public void create(dev.sentinel.session.ServerSession s) {}
+
+            @Override
+            public java.util.Optional<dev.sentinel.session.ServerSession> get(RequestId id) {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public dev.sentinel.session.ServerSession touch(RequestId id, Instant now) {
+                touched.add(id);
+                if (!id.equals(session)) {
+                    throw new SentinelException(ErrorCode.SESSION_REVOKED, "revoked", "");
+                }
+                return null;
+            }
+
+            @Override
+            public dev.sentinel.session.ServerSession revoke(RequestId id, String by, String reason, Instant now) {
+                return null;
+            }
+
+            @Override
+            public void end(RequestId id, Instant now) {}
+
+            @Override
+            public List<dev.sentinel.session.ServerSession> list(
+                    dev.sentinel.session.ServerSession.Status status, int limit) {
+                return List.of();
+            }
+        };
+        Gate gate = new Gate(
+                identities,
+                policies,
+                issuer,
+                audit,
+                Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC),
+                () -> ID,
+                store);
+        assertThat(gate.request(AccessRequest.inSession(PROD, session))).isInstanceOf(Outcome.Issued.class);
+        assertThat(issued.get(0).maxDuration()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(audit.entries.get(0).session()).isEqualTo("sessionaaa");
+
+        Outcome revoked = gate.request(AccessRequest.inSession(PROD, new RequestId("otherbbbbb")));
+        assertThat(revoked).isInstanceOf(Outcome.Refused.class);
+        assertThat(((Outcome.Refused) revoked).code()).isEqualTo(ErrorCode.SESSION_REVOKED);
+        assertThat(touched).hasSize(2);
+
+        Outcome untracked = gate.request(new AccessRequest(PROD, Mode.SERVER, null));
+        assertThat(((Outcome.Refused) untracked).code()).isEqualTo(ErrorCode.SERVER_MODE_REQUIRED);
+        assertThat(issued).hasSize(1);
+    }
+
+    @Test
+    void aSessionWithoutAStoreFailsClosed() {
+        Outcome outcome = request(Mode.SERVER);
+        assertThat(outcome).isInstanceOf(Outcome.Issued.class);
+        Gate gate = new Gate(identities, policies, issuer, audit, Clock.systemUTC(), () -> ID);
+        Outcome tracked = gate.request(AccessRequest.inSession(PROD, new RequestId("sessionaaa")));
+        assertThat(((Outcome.Refused) tracked).code()).isEqualTo(ErrorCode.SESSION_STORE_UNAVAILABLE);
+    }
+
+    @Test
     void exitCodesFollowTheDocumentedTable() {
         assertThat(ErrorCategory.INTERNAL.exitCode()).isEqualTo(1);
         assertThat(ErrorCategory.USAGE.exitCode()).isEqualTo(2);

@@ -46,7 +46,8 @@ class JsonWriterTest {
                 null,
                 null,
                 "p.yaml",
-                "00");
+                "00",
+                null);
         assertThat(entry.toJson())
                 .isEqualTo(
                         "{\"type\":\"decision\",\"time\":\"2026-11-22T10:00:00Z\",\"decision_id\":\"abcdefghij\","

@@ -8,6 +8,7 @@ import dev.sentinel.credentials.AwsCredentials;
 import dev.sentinel.gate.AccessRequest;
 import dev.sentinel.gate.Gate;
 import dev.sentinel.gate.Outcome;
+import dev.sentinel.identity.RequestId;
 import dev.sentinel.json.JsonWriter;
 import dev.sentinel.policy.Mode;
 import dev.sentinel.policy.ProfileName;
@@ -40,21 +41,36 @@ public final class LocalCredentialServer implements AutoCloseable {
     private final String tokenText;
     private final Gate gate;
     private final ProfileName profile;
+    private final RequestId session;
     private final int port;
 
     private LocalCredentialServer(
-            HttpServer server, ExecutorService executor, String token, Gate gate, ProfileName profile) {
+            HttpServer server,
+            ExecutorService executor,
+            String token,
+            Gate gate,
+            ProfileName profile,
+            RequestId session) {
         this.server = server;
         this.executor = executor;
         this.tokenText = token;
         this.token = token.getBytes(StandardCharsets.US_ASCII);
         this.gate = gate;
         this.profile = profile;
+        this.session = session;
         this.port = server.getAddress().getPort();
     }
 
-    /** Starts the endpoint on a free loopback port. */
+    /** Starts the endpoint on a free loopback port, without session tracking. */
     public static LocalCredentialServer start(Gate gate, ProfileName profile) throws IOException {
+        return start(gate, profile, null);
+    }
+
+    /**
+     * Starts the endpoint on a free loopback port; every refresh belongs to the tracked {@code session}
+     * (null for none), so revoking the session refuses the next refresh.
+     */
+    public static LocalCredentialServer start(Gate gate, ProfileName profile, RequestId session) throws IOException {
         requireNonNull(gate, "gate is null");
         requireNonNull(profile, "profile is null");
         byte[] random = new byte[32];
@@ -66,7 +82,7 @@ public final class LocalCredentialServer implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        LocalCredentialServer server = new LocalCredentialServer(http, executor, token, gate, profile);
+        LocalCredentialServer server = new LocalCredentialServer(http, executor, token, gate, profile, session);
         http.createContext("/", server::handle);
         http.setExecutor(executor);
         http.start();
@@ -114,7 +130,10 @@ public final class LocalCredentialServer implements AutoCloseable {
                 send(exchange, 401, error("UNAUTHORIZED", "A valid AWS_CONTAINER_AUTHORIZATION_TOKEN is required."));
                 return;
             }
-            Outcome outcome = gate.request(new AccessRequest(profile, Mode.SERVER, null));
+            Outcome outcome = gate.request(
+                    session == null
+                            ? new AccessRequest(profile, Mode.SERVER, null)
+                            : AccessRequest.inSession(profile, session));
             if (outcome instanceof Outcome.Issued issued) {
                 send(exchange, 200, body(issued.credentials().credentials()));
             } else {

@@ -47,6 +47,10 @@ public record SentinelHome(Path root) {
         return root.resolve("cache").resolve("credentials");
     }
 
+    public Path stateDatabase() {
+        return root.resolve("state").resolve("sentinel.db");
+    }
+
     public Path policyCache() {
         return root.resolve("cache").resolve("policies");
     }

@@ -1,0 +1,142 @@
+package dev.sentinel.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sentinel.error.ErrorCode;
+import dev.sentinel.error.SentinelException;
+import dev.sentinel.identity.RequestId;
+import dev.sentinel.session.ServerSession;
+import dev.sentinel.session.SessionStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+
+/** The behaviour every {@link SessionStore} adapter must have; each adapter's test extends this. */
+public abstract class SessionStoreContract {
+    protected static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+
+    protected abstract SessionStore store();
+
+    protected static ServerSession session(RequestId id, Instant start, Duration length) {
+        return new ServerSession(
+                id, "prod", "alice", ServerSession.Status.ACTIVE, start, start, start.plus(length), 0, null, null);
+    }
+
+    private static void refused(ThrowingCallable call, ErrorCode code) {
+        assertThatThrownBy(call)
+                .isInstanceOf(SentinelException.class)
+                .extracting(e -> ((SentinelException) e).code())
+                .isEqualTo(code);
+    }
+
+    @Test
+    void createsAndReadsASession() {
+        RequestId id = RequestId.random();
+        store().create(session(id, T0, Duration.ofHours(1)));
+        assertThat(store().get(id)).get().satisfies(s -> {
+            assertThat(s.profile()).isEqualTo("prod");
+            assertThat(s.status()).isEqualTo(ServerSession.Status.ACTIVE);
+            assertThat(s.expiresAt()).isEqualTo(T0.plus(Duration.ofHours(1)));
+        });
+        assertThat(store().get(RequestId.random())).isEmpty();
+    }
+
+    @Test
+    void touchRecordsEachRefresh() {
+        RequestId id = RequestId.random();
+        store().create(session(id, T0, Duration.ofHours(1)));
+        store().touch(id, T0.plusSeconds(10));
+        ServerSession touched = store().touch(id, T0.plusSeconds(20));
+        assertThat(touched.requestCount()).isEqualTo(2);
+        assertThat(touched.lastAccessAt()).isEqualTo(T0.plusSeconds(20));
+    }
+
+    @Test
+    void aRevokedSessionRefusesItsNextRefresh() {
+        RequestId id = RequestId.random();
+        store().create(session(id, T0, Duration.ofHours(1)));
+        ServerSession revoked = store().revoke(id, "bob", "laptop stolen", T0.plusSeconds(5));
+        assertThat(revoked.status()).isEqualTo(ServerSession.Status.REVOKED);
+        assertThat(revoked.revokedBy()).isEqualTo("bob");
+        refused(() -> store().touch(id, T0.plusSeconds(6)), ErrorCode.SESSION_REVOKED);
+        refused(() -> store().revoke(id, "bob", "again", T0.plusSeconds(7)), ErrorCode.SESSION_REVOKED);
+    }
+
+    @Test
+    void anExpiredSessionIsRefused() {
+        RequestId id = RequestId.random();
+        store().create(session(id, T0, Duration.ofMinutes(5)));
+        refused(() -> store().touch(id, T0.plus(Duration.ofMinutes(5))), ErrorCode.SESSION_EXPIRED);
+        assertThat(store().get(id).orElseThrow().statusAt(T0.plus(Duration.ofMinutes(5))))
+                .isEqualTo(ServerSession.Status.EXPIRED);
+    }
+
+    @Test
+    void anUnknownSessionIsRefused() {
+        refused(() -> store().touch(RequestId.random(), T0), ErrorCode.SESSION_NOT_FOUND);
+        refused(() -> store().revoke(RequestId.random(), "bob", "x", T0), ErrorCode.SESSION_NOT_FOUND);
+    }
+
+    @Test
+    void racingRevocationsProduceExactlyOneOutcome() throws Exception {
+        RequestId id = RequestId.random();
+        store().create(session(id, T0, Duration.ofHours(1)));
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        List<Callable<Boolean>> calls = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            int who = i;
+            calls.add(() -> {
+                try {
+                    store().revoke(id, "admin-" + who, "race", T0.plusSeconds(1));
+                    return true;
+                } catch (SentinelException e) {
+                    return false;
+                }
+            });
+        }
+        int winners = 0;
+        for (Future<Boolean> result : pool.invokeAll(calls)) {
+            winners += result.get() ? 1 : 0;
+        }
+        pool.shutdown();
+        assertThat(winners).isEqualTo(1);
+    }
+
+    @Test
+    void listsNewestFirstAndFiltersByStatus() {
+        RequestId older = RequestId.random();
+        RequestId newer = RequestId.random();
+        store().create(session(older, T0.minusSeconds(60), Duration.ofHours(1)));
+        store().create(session(newer, T0, Duration.ofHours(1)));
+        store().revoke(older, "bob", "done", T0);
+        List<RequestId> all =
+                store().list(null, 100).stream().map(ServerSession::id).toList();
+        assertThat(all.indexOf(newer)).isLessThan(all.indexOf(older));
+        assertThat(store().list(ServerSession.Status.REVOKED, 100))
+                .extracting(ServerSession::id)
+                .contains(older)
+                .doesNotContain(newer);
+    }
+
+    @Test
+    void anEndedSessionExpiresAndARevokedOneStaysRevoked() {
+        RequestId ended = RequestId.random();
+        store().create(session(ended, T0, Duration.ofHours(1)));
+        store().end(ended, T0.plusSeconds(30));
+        refused(() -> store().touch(ended, T0.plusSeconds(31)), ErrorCode.SESSION_EXPIRED);
+
+        RequestId revoked = RequestId.random();
+        store().create(session(revoked, T0, Duration.ofHours(1)));
+        store().revoke(revoked, "bob", "x", T0.plusSeconds(1));
+        store().end(revoked, T0.plusSeconds(2));
+        assertThat(store().get(revoked).orElseThrow().status()).isEqualTo(ServerSession.Status.REVOKED);
+    }
+}

@@ -1,0 +1,208 @@
+package dev.sentinel.local.session;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sentinel.error.ErrorCode;
+import dev.sentinel.error.SentinelException;
+import dev.sentinel.identity.RequestId;
+import dev.sentinel.local.home.PrivateFiles;
+import dev.sentinel.session.ServerSession;
+import dev.sentinel.session.SessionStore;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Server sessions in a SQLite file (the embedded default), safe for concurrent processes: WAL mode, a
+ * busy timeout, and every transition a conditional UPDATE whose row count decides the outcome.
+ */
+public final class SqliteSessionStore implements SessionStore {
+    private static final String COLUMNS =
+            "id, profile, user, status, started_at, last_access_at, expires_at, request_count, revoked_by, revoked_reason";
+
+    private final String url;
+    private final Path file;
+
+    public SqliteSessionStore(Path file) {
+        this.file = requireNonNull(file, "file is null");
+        PrivateFiles.directory(file.toAbsolutePath().getParent());
+        this.url = "jdbc:sqlite:" + file.toAbsolutePath();
+        try (Connection c = connect();
+                Statement s = c.createStatement()) {
+            s.execute("PRAGMA journal_mode=WAL");
+            s.execute(
+                    "CREATE TABLE IF NOT EXISTS server_sessions (id TEXT PRIMARY KEY, profile TEXT NOT NULL, user TEXT NOT NULL,"
+                            + " status TEXT NOT NULL, started_at TEXT NOT NULL, last_access_at TEXT NOT NULL, expires_at TEXT NOT NULL,"
+                            + " request_count INTEGER NOT NULL, revoked_by TEXT, revoked_reason TEXT)");
+            s.execute("CREATE INDEX IF NOT EXISTS server_sessions_started ON server_sessions (started_at)");
+        } catch (SQLException e) {
+            throw unavailable("open", e);
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        Connection connection = DriverManager.getConnection(url);
+        try (Statement s = connection.createStatement()) {
+            s.execute("PRAGMA busy_timeout=10000");
+        }
+        return connection;
+    }
+
+    @Override
+    public void create(ServerSession session) {
+        try (Connection c = connect();
+                PreparedStatement insert = c.prepareStatement(
+                        "INSERT INTO server_sessions (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?)")) {
+            insert.setString(1, session.id().value());
+            insert.setString(2, session.profile());
+            insert.setString(3, session.user());
+            insert.setString(4, session.status().name());
+            insert.setString(5, session.startedAt().toString());
+            insert.setString(6, session.lastAccessAt().toString());
+            insert.setString(7, session.expiresAt().toString());
+            insert.setLong(8, session.requestCount());
+            insert.setString(9, session.revokedBy());
+            insert.setString(10, session.revokedReason());
+            insert.executeUpdate();
+        } catch (SQLException e) {
+            throw unavailable("create session " + session.id(), e);
+        }
+    }
+
+    @Override
+    public Optional<ServerSession> get(RequestId id) {
+        try (Connection c = connect();
+                PreparedStatement select =
+                        c.prepareStatement("SELECT " + COLUMNS + " FROM server_sessions WHERE id = ?")) {
+            select.setString(1, id.value());
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? Optional.of(read(row)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw unavailable("read session " + id, e);
+        }
+    }
+
+    @Override
+    public ServerSession touch(RequestId id, Instant now) {
+        try (Connection c = connect();
+                PreparedStatement update = c.prepareStatement(
+                        "UPDATE server_sessions SET last_access_at = ?, request_count = request_count + 1"
+                                + " WHERE id = ? AND status = 'ACTIVE' AND expires_at > ?")) {
+            update.setString(1, now.toString());
+            update.setString(2, id.value());
+            update.setString(3, now.toString());
+            if (update.executeUpdate() == 1) {
+                return get(id).orElseThrow();
+            }
+        } catch (SQLException e) {
+            throw unavailable("record a refresh of session " + id, e);
+        }
+        throw notActive(id, now);
+    }
+
+    @Override
+    public ServerSession revoke(RequestId id, String by, String reason, Instant now) {
+        try (Connection c = connect();
+                PreparedStatement update = c.prepareStatement(
+                        "UPDATE server_sessions SET status = 'REVOKED', revoked_by = ?, revoked_reason = ?"
+                                + " WHERE id = ? AND status = 'ACTIVE' AND expires_at > ?")) {
+            update.setString(1, by);
+            update.setString(2, reason);
+            update.setString(3, id.value());
+            update.setString(4, now.toString());
+            if (update.executeUpdate() == 1) {
+                return get(id).orElseThrow();
+            }
+        } catch (SQLException e) {
+            throw unavailable("revoke session " + id, e);
+        }
+        throw notActive(id, now);
+    }
+
+    @Override
+    public void end(RequestId id, Instant now) {
+        try (Connection c = connect();
+                PreparedStatement update = c.prepareStatement(
+                        "UPDATE server_sessions SET expires_at = ? WHERE id = ? AND status = 'ACTIVE' AND expires_at > ?")) {
+            update.setString(1, now.toString());
+            update.setString(2, id.value());
+            update.setString(3, now.toString());
+            update.executeUpdate();
+        } catch (SQLException e) {
+            throw unavailable("end session " + id, e);
+        }
+    }
+
+    @Override
+    public List<ServerSession> list(ServerSession.Status status, int limit) {
+        String where = status == null ? "" : " WHERE status = ?";
+        try (Connection c = connect();
+                PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM server_sessions" + where
+                        + " ORDER BY started_at DESC, id LIMIT ?")) {
+            int index = 1;
+            if (status != null) {
+                select.setString(index++, status == ServerSession.Status.EXPIRED ? "ACTIVE" : status.name());
+            }
+            select.setInt(index, limit);
+            List<ServerSession> sessions = new ArrayList<>();
+            try (ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    sessions.add(read(row));
+                }
+            }
+            return sessions;
+        } catch (SQLException e) {
+            throw unavailable("list sessions", e);
+        }
+    }
+
+    private SentinelException notActive(RequestId id, Instant now) {
+        ServerSession session = get(id).orElseThrow(() -> new SentinelException(
+                ErrorCode.SESSION_NOT_FOUND,
+                "There is no server session " + id + ".",
+                "List sessions with 'sentinel server-sessions'."));
+        ServerSession.Status status = session.statusAt(now);
+        if (status == ServerSession.Status.REVOKED) {
+            return new SentinelException(
+                    ErrorCode.SESSION_REVOKED,
+                    "Server session " + id + " was revoked by " + session.revokedBy() + ": " + session.revokedReason(),
+                    "Start a new 'sentinel exec --server' if you still need access.");
+        }
+        return new SentinelException(
+                ErrorCode.SESSION_EXPIRED,
+                "Server session " + id + " ended at " + session.expiresAt() + ".",
+                "Start a new 'sentinel exec --server'.");
+    }
+
+    private static ServerSession read(ResultSet row) throws SQLException {
+        return new ServerSession(
+                new RequestId(row.getString("id")),
+                row.getString("profile"),
+                row.getString("user"),
+                ServerSession.Status.valueOf(row.getString("status").toUpperCase(Locale.ROOT)),
+                Instant.parse(row.getString("started_at")),
+                Instant.parse(row.getString("last_access_at")),
+                Instant.parse(row.getString("expires_at")),
+                row.getLong("request_count"),
+                row.getString("revoked_by"),
+                row.getString("revoked_reason"));
+    }
+
+    private SentinelException unavailable(String action, SQLException e) {
+        return new SentinelException(
+                ErrorCode.SESSION_STORE_UNAVAILABLE,
+                "Cannot " + action + " in " + file + ": " + e.getMessage(),
+                "Check that the Sentinel home is writable; requests that need session tracking are refused until it is.",
+                e);
+    }
+}
