@@ -171,32 +171,25 @@ public final class Gate {
                                 + "').",
                         "Ask an approver to approve an access request for this profile.");
             case REQUIRE_SERVER ->
-                decision.request().mode() == Mode.SERVER
-                        ? null
-                        : new Outcome.Refused(
-                                id,
-                                caller,
-                                decision,
-                                ErrorCode.SERVER_MODE_REQUIRED,
-                                "Profile '" + profile
-                                        + "' may only be used through Sentinel's credential server (rule '"
-                                        + decision.ruleName() + "'), not in mode "
-                                        + decision.request().mode().yamlName() + ".",
-                                "Use 'sentinel exec --server --profile " + profile + " -- <command>'.");
+                decision.request().mode() == Mode.SERVER ? null : serverRequired(id, caller, decision, "");
             case REQUIRE_SERVER_SESSION ->
                 decision.request().mode() == Mode.SERVER && tracked
                         ? null
-                        : new Outcome.Refused(
-                                id,
-                                caller,
-                                decision,
-                                ErrorCode.SERVER_MODE_REQUIRED,
-                                "Profile '" + profile
-                                        + "' may only be used through Sentinel's credential server with session tracking (rule '"
-                                        + decision.ruleName() + "').",
-                                "Use 'sentinel exec --server --profile " + profile
-                                        + " -- <command>' with a session store configured.");
+                        : serverRequired(id, caller, decision, " with a tracked session");
         };
+    }
+
+    private static Outcome.Refused serverRequired(RequestId id, CallerIdentity caller, Decision decision, String what) {
+        String profile = decision.request().profile().value();
+        return new Outcome.Refused(
+                id,
+                caller,
+                decision,
+                ErrorCode.SERVER_MODE_REQUIRED,
+                "Profile '" + profile + "' may only be used through Sentinel's credential server" + what + " (rule '"
+                        + decision.ruleName() + "'), not in mode "
+                        + decision.request().mode().yamlName() + ".",
+                "Use 'sentinel exec --server --profile " + profile + " -- <command>'.");
     }
 
     private Outcome.Refused recordRefusal(
