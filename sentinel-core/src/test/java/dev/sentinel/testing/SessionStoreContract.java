@@ -139,4 +139,21 @@ public abstract class SessionStoreContract {
         store().end(revoked, T0.plusSeconds(2));
         assertThat(store().get(revoked).orElseThrow().status()).isEqualTo(ServerSession.Status.REVOKED);
     }
+
+    @Test
+    void timesCompareAsInstantsNotAsText() {
+        // Instant.toString drops zero fractions: "10:00:00Z" sorts after "10:00:00.500Z" as text.
+        RequestId id = RequestId.random();
+        store().create(session(id, T0.minusMillis(500), Duration.ofMillis(1000)));
+        assertThat(store().touch(id, T0).requestCount()).isEqualTo(1);
+        refused(() -> store().touch(id, T0.plusMillis(500)), ErrorCode.SESSION_EXPIRED);
+
+        RequestId whole = RequestId.random();
+        RequestId fraction = RequestId.random();
+        store().create(session(whole, T0.plusSeconds(3600), Duration.ofHours(1)));
+        store().create(session(fraction, T0.plusSeconds(3600).plusMillis(250), Duration.ofHours(1)));
+        List<RequestId> order =
+                store().list(null, 100).stream().map(ServerSession::id).toList();
+        assertThat(order.indexOf(fraction)).isLessThan(order.indexOf(whole));
+    }
 }

@@ -23,7 +23,8 @@ import java.util.Optional;
 
 /**
  * Server sessions in a SQLite file (the embedded default), safe for concurrent processes: WAL mode, a
- * busy timeout, and every transition a conditional UPDATE whose row count decides the outcome.
+ * busy timeout, and every transition a conditional UPDATE whose row count decides the outcome. Times
+ * are stored as epoch milliseconds, so they compare and sort as instants.
  */
 public final class SqliteSessionStore implements SessionStore {
     private static final String COLUMNS =
@@ -41,7 +42,7 @@ public final class SqliteSessionStore implements SessionStore {
             s.execute("PRAGMA journal_mode=WAL");
             s.execute(
                     "CREATE TABLE IF NOT EXISTS server_sessions (id TEXT PRIMARY KEY, profile TEXT NOT NULL, user TEXT NOT NULL,"
-                            + " status TEXT NOT NULL, started_at TEXT NOT NULL, last_access_at TEXT NOT NULL, expires_at TEXT NOT NULL,"
+                            + " status TEXT NOT NULL, started_at INTEGER NOT NULL, last_access_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,"
                             + " request_count INTEGER NOT NULL, revoked_by TEXT, revoked_reason TEXT)");
             s.execute("CREATE INDEX IF NOT EXISTS server_sessions_started ON server_sessions (started_at)");
         } catch (SQLException e) {
@@ -66,9 +67,9 @@ public final class SqliteSessionStore implements SessionStore {
             insert.setString(2, session.profile());
             insert.setString(3, session.user());
             insert.setString(4, session.status().name());
-            insert.setString(5, session.startedAt().toString());
-            insert.setString(6, session.lastAccessAt().toString());
-            insert.setString(7, session.expiresAt().toString());
+            insert.setLong(5, session.startedAt().toEpochMilli());
+            insert.setLong(6, session.lastAccessAt().toEpochMilli());
+            insert.setLong(7, session.expiresAt().toEpochMilli());
             insert.setLong(8, session.requestCount());
             insert.setString(9, session.revokedBy());
             insert.setString(10, session.revokedReason());
@@ -98,9 +99,9 @@ public final class SqliteSessionStore implements SessionStore {
                 PreparedStatement update = c.prepareStatement(
                         "UPDATE server_sessions SET last_access_at = ?, request_count = request_count + 1"
                                 + " WHERE id = ? AND status = 'ACTIVE' AND expires_at > ?")) {
-            update.setString(1, now.toString());
+            update.setLong(1, now.toEpochMilli());
             update.setString(2, id.value());
-            update.setString(3, now.toString());
+            update.setLong(3, now.toEpochMilli());
             if (update.executeUpdate() == 1) {
                 return get(id).orElseThrow();
             }
@@ -119,7 +120,7 @@ public final class SqliteSessionStore implements SessionStore {
             update.setString(1, by);
             update.setString(2, reason);
             update.setString(3, id.value());
-            update.setString(4, now.toString());
+            update.setLong(4, now.toEpochMilli());
             if (update.executeUpdate() == 1) {
                 return get(id).orElseThrow();
             }
@@ -134,9 +135,9 @@ public final class SqliteSessionStore implements SessionStore {
         try (Connection c = connect();
                 PreparedStatement update = c.prepareStatement(
                         "UPDATE server_sessions SET expires_at = ? WHERE id = ? AND status = 'ACTIVE' AND expires_at > ?")) {
-            update.setString(1, now.toString());
+            update.setLong(1, now.toEpochMilli());
             update.setString(2, id.value());
-            update.setString(3, now.toString());
+            update.setLong(3, now.toEpochMilli());
             update.executeUpdate();
         } catch (SQLException e) {
             throw unavailable("end session " + id, e);
@@ -190,9 +191,9 @@ public final class SqliteSessionStore implements SessionStore {
                 row.getString("profile"),
                 row.getString("user"),
                 ServerSession.Status.valueOf(row.getString("status").toUpperCase(Locale.ROOT)),
-                Instant.parse(row.getString("started_at")),
-                Instant.parse(row.getString("last_access_at")),
-                Instant.parse(row.getString("expires_at")),
+                Instant.ofEpochMilli(row.getLong("started_at")),
+                Instant.ofEpochMilli(row.getLong("last_access_at")),
+                Instant.ofEpochMilli(row.getLong("expires_at")),
                 row.getLong("request_count"),
                 row.getString("revoked_by"),
                 row.getString("revoked_reason"));
