@@ -24,6 +24,7 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -43,6 +44,7 @@ public final class AwsClients {
     private final Map<String, StsClient> sts = new HashMap<>();
     private final Map<String, SsmClient> ssm = new HashMap<>();
     private final Map<String, KmsClient> kms = new HashMap<>();
+    private final Map<String, DynamoDbClient> dynamo = new HashMap<>();
 
     public AwsClients(AwsProfiles profiles) {
         this.profiles = requireNonNull(profiles, "profiles is null");
@@ -70,6 +72,17 @@ public final class AwsClients {
     KmsClient kms(ProfileName name) {
         return kms.computeIfAbsent(name.value(), n -> configure(KmsClient.builder(), name, "KMS", null)
                 .build());
+    }
+
+    DynamoDbClient dynamo(ProfileName name, String regionOverride) {
+        return dynamo.computeIfAbsent(name.value() + "\0" + regionOverride, n -> configure(
+                        DynamoDbClient.builder(), name, "DYNAMODB", regionOverride)
+                .build());
+    }
+
+    /** The session store in DynamoDB table {@code table}, called with {@code profile}'s base credentials. */
+    public DynamoDbSessionStore sessionStore(ProfileName profile, String table, String region) {
+        return new DynamoDbSessionStore(dynamo(profile, region), table);
     }
 
     /** Where calls for this service go, for messages: the override, or AWS's default endpoint. */

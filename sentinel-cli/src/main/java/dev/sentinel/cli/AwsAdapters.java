@@ -30,6 +30,9 @@ interface AwsAdapters {
 
     PolicyStore ssmStore(ProfileName callerProfile, String prefix, String region);
 
+    /** Server sessions in DynamoDB table {@code table}, called with the credentials of {@code awsProfile}. */
+    dev.sentinel.session.SessionStore dynamoSessions(ProfileName awsProfile, String table, String region);
+
     /** A KMS signing key, called with the credentials of {@code awsProfile}. */
     KmsPolicyKey kmsKey(ProfileName awsProfile, String keyId);
 }

@@ -76,6 +76,11 @@ final class AwsWiring implements AwsAdapters {
     }
 
     @Override
+    public dev.sentinel.session.SessionStore dynamoSessions(ProfileName awsProfile, String table, String region) {
+        return clients().sessionStore(awsProfile, table, region);
+    }
+
+    @Override
     public KmsPolicyKey kmsKey(ProfileName awsProfile, String keyId) {
         return KmsPolicyKey.open(clients(), awsProfile, keyId);
     }

@@ -94,10 +94,13 @@ final class Sentinel {
         return gate(false);
     }
 
-    /** Where server sessions are tracked: a SQLite file in the Sentinel home. */
+    /** Where server sessions are tracked: a SQLite file in the Sentinel home, or a DynamoDB table in team mode. */
     SessionStore sessions() {
         if (sessions == null) {
-            sessions = new SqliteSessionStore(home.stateDatabase());
+            sessions = config.sessionTable() == null
+                    ? new SqliteSessionStore(home.stateDatabase())
+                    : aws.dynamoSessions(
+                            Profiles.parse(config.sessionAwsProfile()), config.sessionTable(), config.sessionRegion());
         }
         return sessions;
     }

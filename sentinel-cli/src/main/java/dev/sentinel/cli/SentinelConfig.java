@@ -32,7 +32,10 @@ record SentinelConfig(
         Duration refreshMargin,
         boolean signatureRequired,
         String signingKey,
-        String signingAwsProfile) {
+        String signingAwsProfile,
+        String sessionTable,
+        String sessionAwsProfile,
+        String sessionRegion) {
 
     enum PolicySourceKind {
         FILE,
@@ -67,6 +70,9 @@ record SentinelConfig(
                 DEFAULT_REFRESH_MARGIN,
                 false,
                 LOCAL_KEY,
+                null,
+                null,
+                null,
                 null);
     }
 
@@ -97,7 +103,8 @@ record SentinelConfig(
                     ? config
                     : fail(yaml);
         }
-        Map<String, Node> top = yaml.mapping(root.get(), "the configuration", List.of("policy", "log", "credentials"));
+        Map<String, Node> top =
+                yaml.mapping(root.get(), "the configuration", List.of("policy", "log", "credentials", "sessions"));
         PolicySourceKind kind = config.policySource();
         Path policyPath = config.policyPath();
         String prefix = config.ssmPrefix();
@@ -189,6 +196,34 @@ record SentinelConfig(
             }
             margin = duration(yaml, credentials.get("refresh_margin"), "credentials.refresh_margin", margin);
         }
+        String sessionTable = null;
+        String sessionAwsProfile = null;
+        String sessionRegion = null;
+        if (top.containsKey("sessions")) {
+            Map<String, Node> sessions =
+                    yaml.mapping(top.get("sessions"), "sessions", List.of("store", "table", "aws_profile", "region"));
+            String store =
+                    sessions.containsKey("store") ? yaml.string(sessions.get("store"), "sessions.store") : "sqlite";
+            if ("dynamodb".equals(store)) {
+                sessionTable = sessions.containsKey("table")
+                        ? yaml.string(sessions.get("table"), "sessions.table")
+                        : "sentinel-sessions";
+                sessionAwsProfile = sessions.containsKey("aws_profile")
+                        ? yaml.string(sessions.get("aws_profile"), "sessions.aws_profile")
+                        : null;
+                sessionRegion =
+                        sessions.containsKey("region") ? yaml.string(sessions.get("region"), "sessions.region") : null;
+                if (sessionAwsProfile == null) {
+                    yaml.problem(
+                            sessions.getOrDefault("store", top.get("sessions")),
+                            "sessions.store dynamodb needs sessions.aws_profile.",
+                            "Set aws_profile to the profile whose credentials may read and write the sessions table.");
+                }
+            } else if (store != null && !store.equals("sqlite")) {
+                yaml.problem(
+                        sessions.get("store"), "unknown session store '" + store + "'.", "Use sqlite or dynamodb.");
+            }
+        }
         if (signingKey.startsWith("kms:") && signingAwsProfile == null && !yaml.hasProblems()) {
             yaml.problem(
                     root.get(),
@@ -209,7 +244,10 @@ record SentinelConfig(
                 margin,
                 signatureRequired,
                 signingKey,
-                signingAwsProfile);
+                signingAwsProfile,
+                sessionTable,
+                sessionAwsProfile,
+                sessionRegion);
     }
 
     private static Duration duration(StrictYaml yaml, Node node, String what, Duration fallback) {

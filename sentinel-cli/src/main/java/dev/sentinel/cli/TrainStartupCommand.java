@@ -216,6 +216,11 @@ final class TrainStartupCommand implements Callable<Integer> {
         }
 
         @Override
+        public dev.sentinel.session.SessionStore dynamoSessions(ProfileName awsProfile, String table, String region) {
+            throw localOnly();
+        }
+
+        @Override
         public dev.sentinel.aws.KmsPolicyKey kmsKey(ProfileName awsProfile, String keyId) {
             throw localOnly();
         }

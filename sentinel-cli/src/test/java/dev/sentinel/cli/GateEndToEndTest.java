@@ -439,6 +439,41 @@ class GateEndToEndTest {
     }
 
     @Test
+    void serverSessionsCanLiveInDynamoDb() {
+        String table = "sessions-" + user;
+        try (software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamo =
+                software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder()
+                        .endpointOverride(moto.endpoint())
+                        .region(Region.US_EAST_1)
+                        .httpClient(UrlConnectionHttpClient.create())
+                        .credentialsProvider(StaticCredentialsProvider.create(
+                                software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("seed", "seed")))
+                        .build()) {
+            dynamo.createTable(b -> b.tableName(table)
+                    .billingMode("PAY_PER_REQUEST")
+                    .attributeDefinitions(software.amazon.awssdk.services.dynamodb.model.AttributeDefinition.builder()
+                            .attributeName("id")
+                            .attributeType("S")
+                            .build())
+                    .keySchema(software.amazon.awssdk.services.dynamodb.model.KeySchemaElement.builder()
+                            .attributeName("id")
+                            .keyType("HASH")
+                            .build()));
+        }
+        world.config("[profile " + user + "]\nregion = us-east-1\n\n");
+        world.sentinelConfig("sessions:\n  store: dynamodb\n  table: " + table + "\n  aws_profile: " + user + "\n");
+        world.policy("dev-role", "version: \"1\"\nrules:\n  - name: tracked\n    effect: require_server_session\n");
+
+        CliWorld.Result run = world.sentinel("exec", "--server", "--profile", "dev-role", "--", "sh", "-c", "exit 0");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.err()).contains("server session ");
+        CliWorld.Result listed = world.sentinel("server-sessions", "--json");
+        assertThat(listed.out())
+                .contains("\"profile\":\"dev-role\"", "\"user\":\"" + user + "\"", "\"status\":\"expired\"");
+        assertThat(world.home.resolve("state/sentinel.db")).doesNotExist();
+    }
+
+    @Test
     void usageErrorsExitWith2() {
         assertThat(world.sentinel("credentials").exit()).isEqualTo(2);
         assertThat(world.sentinel("no-such-command").exit()).isEqualTo(2);

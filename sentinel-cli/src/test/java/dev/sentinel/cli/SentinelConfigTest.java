@@ -98,4 +98,16 @@ class SentinelConfigTest {
                 .isInstanceOf(InvalidDocumentException.class)
                 .hasMessageContaining("YAML syntax error");
     }
+
+    @Test
+    void sessionsCanLiveInDynamoDb() {
+        SentinelConfig config = parse(
+                "sessions:\n  store: dynamodb\n  table: team-sessions\n  aws_profile: ops\n  region: eu-west-1\n");
+        assertThat(config.sessionTable()).isEqualTo("team-sessions");
+        assertThat(config.sessionAwsProfile()).isEqualTo("ops");
+        assertThat(config.sessionRegion()).isEqualTo("eu-west-1");
+        assertThat(parse("sessions:\n  store: sqlite\n").sessionTable()).isNull();
+        assertThat(invalid("sessions:\n  store: dynamodb\n").getMessage()).contains("needs sessions.aws_profile");
+        assertThat(invalid("sessions:\n  store: redis\n").getMessage()).contains("unknown session store 'redis'");
+    }
 }
