@@ -83,7 +83,7 @@ final class Sentinel {
     }
 
     Gate gate() {
-        return gate(config.credentialCache());
+        return gate(config.credentialCache(), null);
     }
 
     /**
@@ -91,7 +91,7 @@ final class Sentinel {
      * refresh gets fresh short-lived credentials, so a policy change takes effect at the next refresh.
      */
     Gate serverGate() {
-        return gate(false);
+        return gate(false, sessions());
     }
 
     /** Where server sessions are tracked: a SQLite file in the Sentinel home, or a DynamoDB table in team mode. */
@@ -105,18 +105,13 @@ final class Sentinel {
         return sessions;
     }
 
-    private Gate gate(boolean cacheCredentials) {
+    /** @param sessions where server sessions are tracked, or null outside the server */
+    private Gate gate(boolean cacheCredentials, SessionStore sessions) {
         byte[] logKey = LocalKey.loadOrCreate(home.logKey());
         AuditSink audit = new FileAuditLog(config.logFile(), logKey);
         if (!config.credentialCache()) {
             return new Gate(
-                    aws.identities(),
-                    policies(),
-                    aws.issuer(),
-                    audit,
-                    platform.clock(),
-                    RequestId::random,
-                    cacheCredentials ? null : sessions());
+                    aws.identities(), policies(), aws.issuer(), audit, platform.clock(), RequestId::random, sessions);
         }
         byte[] cacheKey = LocalKey.loadOrCreate(home.cacheKey());
         CredentialCache cache =
@@ -126,14 +121,7 @@ final class Sentinel {
         CredentialIssuer issuer = cacheCredentials
                 ? new CachingCredentialIssuer(cache, aws::issuer, config.refreshMargin(), platform.clock())
                 : aws.issuer();
-        return new Gate(
-                identities,
-                policies(),
-                issuer,
-                audit,
-                platform.clock(),
-                RequestId::random,
-                cacheCredentials ? null : sessions());
+        return new Gate(identities, policies(), issuer, audit, platform.clock(), RequestId::random, sessions);
     }
 
     IdentityResolver uncachedIdentity() {

@@ -474,6 +474,14 @@ class GateEndToEndTest {
     }
 
     @Test
+    void credentialsWithoutTheCacheDoNotOpenTheSessionStore() {
+        world.sentinelConfig("credentials:\n  cache: false\n");
+        CliWorld.Result result = world.sentinel("credentials", "--profile", "dev-role");
+        assertThat(result.exit()).as(result.err()).isZero();
+        assertThat(world.home.resolve("state/sentinel.db")).doesNotExist();
+    }
+
+    @Test
     void usageErrorsExitWith2() {
         assertThat(world.sentinel("credentials").exit()).isEqualTo(2);
         assertThat(world.sentinel("no-such-command").exit()).isEqualTo(2);
