@@ -162,8 +162,9 @@ final class ExecCommand implements Callable<Integer> {
         child.environment().clear();
         child.environment().putAll(env);
         try {
+            ChildSignals signals = ChildSignals.install();
             Process process = child.start();
-            ChildSignals.forwardTo(process);
+            signals.started(process);
             return waitFor(process);
         } catch (IOException e) {
             throw new SentinelException(
