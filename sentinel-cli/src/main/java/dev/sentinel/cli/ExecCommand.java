@@ -2,6 +2,7 @@ package dev.sentinel.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sentinel.credentials.AwsCredentials;
 import dev.sentinel.error.ErrorCode;
 import dev.sentinel.error.SentinelException;
 import dev.sentinel.gate.AccessRequest;
@@ -97,14 +98,12 @@ final class ExecCommand implements Callable<Integer> {
         if (outcome instanceof Outcome.Refused refused) {
             return Errors.refused(platform.err(), refused);
         }
-        Outcome.Issued issued = (Outcome.Issued) outcome;
+        AwsCredentials credentials = ((Outcome.Issued) outcome).credentials().credentials();
         Map<String, String> env = childEnvironment(platform.env(), name, sentinel.region(name));
-        env.put("AWS_ACCESS_KEY_ID", issued.credentials().credentials().accessKeyId());
-        env.put("AWS_SECRET_ACCESS_KEY", issued.credentials().credentials().secretAccessKey());
-        env.put("AWS_SESSION_TOKEN", issued.credentials().credentials().sessionToken());
-        env.put(
-                "AWS_CREDENTIAL_EXPIRATION",
-                issued.credentials().credentials().expiration().toString());
+        env.put("AWS_ACCESS_KEY_ID", credentials.accessKeyId());
+        env.put("AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey());
+        env.put("AWS_SESSION_TOKEN", credentials.sessionToken());
+        env.put("AWS_CREDENTIAL_EXPIRATION", credentials.expiration().toString());
         return run(argv, env);
     }
 
@@ -119,11 +118,11 @@ final class ExecCommand implements Callable<Integer> {
         if (check instanceof Outcome.Refused refused) {
             return Errors.refused(platform.err(), refused);
         }
-        Outcome.Refused wouldRefuse = ((Outcome.DryRun) check).wouldRefuse();
-        if (wouldRefuse != null) {
-            return Errors.refused(platform.err(), wouldRefuse);
+        Outcome.DryRun dryRun = (Outcome.DryRun) check;
+        if (dryRun.wouldRefuse() != null) {
+            return Errors.refused(platform.err(), dryRun.wouldRefuse());
         }
-        String user = ((Outcome.DryRun) check).caller().user();
+        String user = dryRun.caller().user();
         SessionStore sessions = sentinel.sessions();
         Instant now = platform.clock().instant();
         sessions.create(new ServerSession(
@@ -139,7 +138,7 @@ final class ExecCommand implements Callable<Integer> {
                 null));
         platform.err()
                 .println("sentinel: server session " + session.value() + " for profile '" + name
-                        + "' (revoke with 'sentinel" + " server-revoke " + session.value()
+                        + "' (revoke with 'sentinel server-revoke " + session.value()
                         + " --reason TEXT --profile PROFILE')");
         try (LocalCredentialServer endpoint = LocalCredentialServer.start(gate, name, session)) {
             Map<String, String> env = childEnvironment(platform.env(), name, sentinel.region(name));
