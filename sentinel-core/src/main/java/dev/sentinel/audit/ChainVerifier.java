@@ -30,12 +30,16 @@ public final class ChainVerifier {
     }
 
     /**
-     * @param lines the log's lines, without line terminators; a last element that is empty stands for
+     * @param logLines the log's lines, without line terminators; a last element that is empty stands for
      *     the file's final newline and is ignored
      * @param head the head record, or null when there is none
      * @param endsWithNewline whether the file's last line was terminated (an unterminated line is a torn write)
      */
-    public Report verify(List<String> lines, String head, boolean endsWithNewline) {
+    public Report verify(List<String> logLines, String head, boolean endsWithNewline) {
+        List<String> lines =
+                !logLines.isEmpty() && logLines.get(logLines.size() - 1).isEmpty()
+                        ? logLines.subList(0, logLines.size() - 1)
+                        : logLines;
         List<Finding> problems = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         String prevHash = LogChain.GENESIS;

@@ -162,18 +162,17 @@ public final class PolicyParser {
         NameSet users = nameSet(fields.get("users"), where + " users", false);
         Set<Mode> modes = EnumSet.noneOf(Mode.class);
         if (fields.containsKey("mode")) {
-            Node modeNode = fields.get("mode");
-            for (String text : yaml.stringList(modeNode, where + " mode")) {
+            yaml.forEachString(fields.get("mode"), where + " mode", (item, text) -> {
                 Optional<Mode> mode = Mode.fromYaml(text);
                 if (mode.isPresent()) {
                     modes.add(mode.get());
                 } else {
                     yaml.problem(
-                            modeNode,
+                            item,
                             "unknown mode '" + text + "' in " + where + ".",
                             "use any of cli, credential_process, server.");
                 }
-            }
+            });
         }
         TimeCondition time = fields.containsKey("time") ? time(fields.get("time"), where) : null;
         DeviceCondition device = fields.containsKey("device") ? device(fields.get("device"), where) : null;
@@ -184,15 +183,16 @@ public final class PolicyParser {
         if (node == null) {
             return null;
         }
-        List<String> names = yaml.stringList(node, what);
-        for (String name : names) {
+        List<String> names = new ArrayList<>();
+        yaml.forEachString(node, what, (item, name) -> {
             if (profiles && !ProfileName.isValid(name.replace("*", "x"))) {
                 yaml.problem(
-                        node,
+                        item,
                         "'" + name + "' in " + what + " is not a valid profile name.",
                         "Use the profile's name from ~/.aws/config (without the 'profile ' prefix).");
             }
-        }
+            names.add(name);
+        });
         return names.isEmpty() ? null : new NameSet(names);
     }
 
@@ -200,18 +200,17 @@ public final class PolicyParser {
         Map<String, Node> fields = yaml.mapping(node, where + " time", TIME_KEYS);
         Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
         if (fields.containsKey("days")) {
-            Node daysNode = fields.get("days");
-            for (String text : yaml.stringList(daysNode, where + " days")) {
+            yaml.forEachString(fields.get("days"), where + " days", (item, text) -> {
                 DayOfWeek day = day(text);
                 if (day == null) {
                     yaml.problem(
-                            daysNode,
+                            item,
                             "'" + text + "' in " + where + " days is not a day of the week.",
                             "use monday, tuesday, wednesday, thursday, friday, saturday or sunday.");
                 } else {
                     days.add(day);
                 }
-            }
+            });
         }
         Integer start = null;
         Integer end = null;
@@ -322,17 +321,15 @@ public final class PolicyParser {
         }
         Set<String> osTypes = new HashSet<>();
         if (fields.containsKey("allowed_os_types")) {
-            for (String text : yaml.stringList(fields.get("allowed_os_types"), where + " allowed_os_types")) {
+            yaml.forEachString(fields.get("allowed_os_types"), where + " allowed_os_types", (item, text) -> {
                 String lower = text.toLowerCase(Locale.ROOT);
                 if (OS_TYPES.contains(lower)) {
                     osTypes.add(lower);
                 } else {
                     yaml.problem(
-                            fields.get("allowed_os_types"),
-                            "unknown OS type '" + text + "' in " + where + ".",
-                            "use any of " + OS_TYPES + ".");
+                            item, "unknown OS type '" + text + "' in " + where + ".", "use any of " + OS_TYPES + ".");
                 }
-            }
+            });
         }
         if (fields.isEmpty()) {
             yaml.problem(node, where + " device has no requirements.", "Add a requirement or remove 'device'.");

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
@@ -142,22 +143,30 @@ public final class StrictYaml {
     /** A scalar or a list of scalars, as a list of texts; problems recorded for anything else. */
     public List<String> stringList(Node node, String what) {
         List<String> values = new ArrayList<>();
+        forEachString(node, what, (item, value) -> values.add(value));
+        return values;
+    }
+
+    /**
+     * Like {@link #stringList}, but hands each text to {@code action} together with its own node, so that a
+     * problem with one entry can point at that entry's line rather than at the start of the list.
+     */
+    public void forEachString(Node node, String what, BiConsumer<Node, String> action) {
         if (node instanceof ScalarNode) {
             String value = string(node, what);
             if (value != null) {
-                values.add(value);
+                action.accept(node, value);
             }
         } else if (node instanceof SequenceNode sequence) {
             for (Node item : sequence.getValue()) {
                 String value = string(item, "each entry of " + what);
                 if (value != null) {
-                    values.add(value);
+                    action.accept(item, value);
                 }
             }
         } else {
             problem(node, what + " must be a list, for example [a, b].", "");
         }
-        return values;
     }
 
     /** A sequence's items, or an empty list (after recording a problem) when the node is not a list. */
