@@ -28,7 +28,8 @@ public record DecisionEntry(
         Boolean cached,
         String policySource,
         String policySha256,
-        String session) {
+        String session)
+        implements AuditRecord {
 
     public static final String ISSUED = "issued";
     public static final String REFUSED = "refused";
@@ -41,7 +42,7 @@ public record DecisionEntry(
         requireNonNull(profile, "profile is null");
     }
 
-    /** The entry's fields as a JSON object, in a fixed order. */
+    @Override
     public String toJson() {
         JsonWriter json = JsonWriter.object()
                 .field("type", "decision")

@@ -38,6 +38,11 @@ public final class TimeCondition {
         return rules;
     }
 
+    /** Whether {@code instant} falls inside, in this condition's zone. */
+    public boolean matches(java.time.Instant instant) {
+        return matchesLocal(instant.getEpochSecond() + rules.getOffset(instant).getTotalSeconds());
+    }
+
     /** Whether the local time (seconds since the epoch, already shifted into this zone) is inside. */
     boolean matchesLocal(long localEpochSecond) {
         long epochDay = Math.floorDiv(localEpochSecond, 86_400L);

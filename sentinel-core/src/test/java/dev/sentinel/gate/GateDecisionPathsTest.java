@@ -350,7 +350,8 @@ class GateDecisionPathsTest {
 
     @Test
     void returnsNoCredentialsWhenTheIssueCannotBeRecorded() {
-        audit.failWhen = entry -> entry.outcome().equals(DecisionEntry.ISSUED);
+        audit.failWhen =
+                entry -> entry instanceof DecisionEntry d && d.outcome().equals(DecisionEntry.ISSUED);
         audit.failWith = new SentinelException(
                 ErrorCode.AUDIT_LOG_UNAVAILABLE, "The decision log is not writable.", "Fix permissions.");
 

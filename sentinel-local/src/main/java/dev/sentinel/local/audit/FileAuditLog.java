@@ -2,9 +2,9 @@ package dev.sentinel.local.audit;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sentinel.audit.AuditRecord;
 import dev.sentinel.audit.AuditSink;
 import dev.sentinel.audit.ChainVerifier;
-import dev.sentinel.audit.DecisionEntry;
 import dev.sentinel.audit.LogChain;
 import dev.sentinel.error.ErrorCode;
 import dev.sentinel.error.SentinelException;
@@ -48,8 +48,8 @@ public final class FileAuditLog implements AuditSink {
     }
 
     @Override
-    public void record(DecisionEntry entry) {
-        append(entry.toJson());
+    public void record(AuditRecord record) {
+        append(record.toJson());
     }
 
     /** Appends one JSON object as the next line of the chain. */

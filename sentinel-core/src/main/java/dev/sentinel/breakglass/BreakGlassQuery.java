@@ -1,0 +1,10 @@
+package dev.sentinel.breakglass;
+
+/** Which events to list; null fields do not filter. {@code limit} is the page size (1 to 1000). */
+public record BreakGlassQuery(String invoker, BreakGlassEvent.Status status, String profile, int limit) {
+    public BreakGlassQuery {
+        if (limit < 1 || limit > 1000) {
+            throw new IllegalArgumentException("limit must be between 1 and 1000: " + limit);
+        }
+    }
+}
