@@ -73,6 +73,16 @@ public final class Main {
                 .addSubcommand(new PolicyPullCommand(platform))
                 .addSubcommand(new PolicyPushCommand(platform))
                 .addSubcommand(new PolicyDiffCommand(platform)));
+        cli.addSubcommand(new RequestCommand(platform));
+        cli.addSubcommand(new ListCommand(platform));
+        cli.addSubcommand(new CheckCommand(platform));
+        cli.addSubcommand(new DecideCommand.Approve(platform));
+        cli.addSubcommand(new DecideCommand.Deny(platform));
+        cli.addSubcommand(new DecideCommand.Cancel(platform));
+        cli.addSubcommand(new BreakGlassCommand(platform));
+        cli.addSubcommand(new BreakGlassListCommand(platform));
+        cli.addSubcommand(new BreakGlassCheckCommand(platform));
+        cli.addSubcommand(new BreakGlassCloseCommand(platform));
         cli.addSubcommand(new ServerSessionsCommand(platform));
         cli.addSubcommand(new ServerSessionCommand(platform));
         cli.addSubcommand(new ServerRevokeCommand(platform));

@@ -2,13 +2,16 @@ package dev.sentinel.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sentinel.approval.ApprovalService;
 import dev.sentinel.audit.AuditSink;
+import dev.sentinel.breakglass.BreakGlassService;
 import dev.sentinel.aws.KmsPolicyKey;
 import dev.sentinel.credentials.CredentialIssuer;
 import dev.sentinel.crypto.Primitives;
 import dev.sentinel.error.ErrorCode;
 import dev.sentinel.error.SentinelException;
 import dev.sentinel.gate.Gate;
+import dev.sentinel.gate.GrantLookup;
 import dev.sentinel.identity.IdentityResolver;
 import dev.sentinel.identity.RequestId;
 import dev.sentinel.local.audit.FileAuditLog;
@@ -51,6 +54,7 @@ final class Sentinel {
     private final SentinelConfig config;
     private final AwsAdapters aws;
     private SessionStore sessions;
+    private Workflows workflows;
 
     private Sentinel(Platform platform, SentinelHome home, SentinelConfig config, AwsAdapters aws) {
         this.platform = platform;
@@ -86,6 +90,26 @@ final class Sentinel {
         return gate(config.credentialCache(), null);
     }
 
+    /** The approval and break-glass workflows, wired on first use. */
+    Workflows workflows() {
+        if (workflows == null) {
+            workflows = new Workflows(platform, home, config.workflows(), aws, this::audit);
+        }
+        return workflows;
+    }
+
+    ApprovalService approvals() {
+        return workflows().approvals();
+    }
+
+    BreakGlassService breakGlass() {
+        return workflows().breakGlass();
+    }
+
+    private AuditSink audit() {
+        return new FileAuditLog(config.logFile(), LocalKey.loadOrCreate(home.logKey()));
+    }
+
     /**
      * The gate for the local credential server: the caller's identity may come from the cache, but every
      * refresh gets fresh short-lived credentials, so a policy change takes effect at the next refresh.
@@ -107,11 +131,12 @@ final class Sentinel {
 
     /** @param sessions where server sessions are tracked, or null outside the server */
     private Gate gate(boolean cacheCredentials, SessionStore sessions) {
-        byte[] logKey = LocalKey.loadOrCreate(home.logKey());
-        AuditSink audit = new FileAuditLog(config.logFile(), logKey);
+        AuditSink audit = audit();
+        GrantLookup grants = workflows().grants();
         if (!config.credentialCache()) {
             return new Gate(
-                    aws.identities(), policies(), aws.issuer(), audit, platform.clock(), RequestId::random, sessions);
+                            aws.identities(), policies(), aws.issuer(), audit, platform.clock(), RequestId::random, sessions)
+                    .withGrants(grants);
         }
         byte[] cacheKey = LocalKey.loadOrCreate(home.cacheKey());
         CredentialCache cache =
@@ -121,7 +146,8 @@ final class Sentinel {
         CredentialIssuer issuer = cacheCredentials
                 ? new CachingCredentialIssuer(cache, aws::issuer, config.refreshMargin(), platform.clock())
                 : aws.issuer();
-        return new Gate(identities, policies(), issuer, audit, platform.clock(), RequestId::random, sessions);
+        return new Gate(identities, policies(), issuer, audit, platform.clock(), RequestId::random, sessions)
+                .withGrants(grants);
     }
 
     IdentityResolver uncachedIdentity() {

@@ -35,7 +35,8 @@ record SentinelConfig(
         String signingAwsProfile,
         String sessionTable,
         String sessionAwsProfile,
-        String sessionRegion) {
+        String sessionRegion,
+        WorkflowConfig workflows) {
 
     enum PolicySourceKind {
         FILE,
@@ -53,6 +54,7 @@ record SentinelConfig(
         requireNonNull(logFile, "logFile is null");
         requireNonNull(refreshMargin, "refreshMargin is null");
         requireNonNull(signingKey, "signingKey is null");
+        requireNonNull(workflows, "workflows is null");
     }
 
     /** The key setting for local Ed25519 signing; anything else is {@code kms:<key id, alias or ARN>}. */
@@ -73,7 +75,8 @@ record SentinelConfig(
                 null,
                 null,
                 null,
-                null);
+                null,
+                WorkflowConfig.defaults(home));
     }
 
     static SentinelConfig load(SentinelHome home, Path userHome) {
@@ -103,8 +106,11 @@ record SentinelConfig(
                     ? config
                     : fail(yaml);
         }
-        Map<String, Node> top =
-                yaml.mapping(root.get(), "the configuration", List.of("policy", "log", "credentials", "sessions"));
+        List<String> sections = new java.util.ArrayList<>(List.of("policy", "log", "credentials", "sessions"));
+        sections.addAll(WorkflowConfig.SECTIONS);
+        Map<String, Node> top = yaml.mapping(root.get(), "the configuration", sections);
+        WorkflowConfig workflows = WorkflowConfig.parse(
+                yaml, top, home, value -> home.root().resolve(expandHome(value, userHome)).normalize());
         PolicySourceKind kind = config.policySource();
         Path policyPath = config.policyPath();
         String prefix = config.ssmPrefix();
@@ -247,7 +253,8 @@ record SentinelConfig(
                 signingAwsProfile,
                 sessionTable,
                 sessionAwsProfile,
-                sessionRegion);
+                sessionRegion,
+                workflows);
     }
 
     private static Duration duration(StrictYaml yaml, Node node, String what, Duration fallback) {

@@ -2,6 +2,7 @@ package dev.sentinel.audit;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sentinel.identity.Grant;
 import dev.sentinel.json.JsonWriter;
 import java.time.Instant;
 
@@ -28,7 +29,8 @@ public record DecisionEntry(
         Boolean cached,
         String policySource,
         String policySha256,
-        String session)
+        String session,
+        Grant grant)
         implements AuditRecord {
 
     public static final String ISSUED = "issued";
@@ -67,6 +69,13 @@ public record DecisionEntry(
         return json.field("policy_source", policySource)
                 .field("policy_sha256", policySha256)
                 .field("session", session)
+                .field("grant", grant == null ? null : grant.kind().yamlName())
+                .field("approval_request", grantId(Grant.Kind.APPROVAL))
+                .field("break_glass_event", grantId(Grant.Kind.BREAK_GLASS))
                 .close();
+    }
+
+    private String grantId(Grant.Kind kind) {
+        return grant != null && grant.kind() == kind ? grant.reference().value() : null;
     }
 }

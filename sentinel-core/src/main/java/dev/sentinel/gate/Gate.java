@@ -15,15 +15,18 @@ import dev.sentinel.identity.IdentityResolver;
 import dev.sentinel.identity.RequestId;
 import dev.sentinel.identity.SourceIdentity;
 import dev.sentinel.policy.Decision;
+import dev.sentinel.policy.Effect;
 import dev.sentinel.policy.EvaluationRequest;
 import dev.sentinel.policy.LoadedPolicy;
 import dev.sentinel.policy.Mode;
 import dev.sentinel.policy.PolicySource;
+import dev.sentinel.policy.ProfileName;
 import dev.sentinel.policy.Rule;
 import dev.sentinel.session.SessionStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -34,6 +37,8 @@ import java.util.function.Supplier;
  */
 public final class Gate {
     public static final Duration DEFAULT_SERVER_DURATION = Duration.ofMinutes(15);
+    /** The shortest credentials AWS STS issues (AssumeRole and GetSessionToken). */
+    public static final Duration MIN_LIFETIME = Duration.ofMinutes(15);
 
     private final IdentityResolver identities;
     private final PolicySource policies;
@@ -42,6 +47,7 @@ public final class Gate {
     private final Clock clock;
     private final Supplier<RequestId> ids;
     private final SessionStore sessions;
+    private final GrantLookup grants;
 
     public Gate(
             IdentityResolver identities,
@@ -62,6 +68,18 @@ public final class Gate {
             Clock clock,
             Supplier<RequestId> ids,
             SessionStore sessions) {
+        this(identities, policies, issuer, audit, clock, ids, sessions, GrantLookup.NONE);
+    }
+
+    private Gate(
+            IdentityResolver identities,
+            PolicySource policies,
+            CredentialIssuer issuer,
+            AuditSink audit,
+            Clock clock,
+            Supplier<RequestId> ids,
+            SessionStore sessions,
+            GrantLookup grants) {
         this.identities = requireNonNull(identities, "identities is null");
         this.policies = requireNonNull(policies, "policies is null");
         this.issuer = requireNonNull(issuer, "issuer is null");
@@ -69,6 +87,12 @@ public final class Gate {
         this.clock = requireNonNull(clock, "clock is null");
         this.ids = requireNonNull(ids, "ids is null");
         this.sessions = sessions;
+        this.grants = requireNonNull(grants, "grants is null");
+    }
+
+    /** This gate, also letting approved requests and break-glass events past a refusing decision. */
+    public Gate withGrants(GrantLookup lookup) {
+        return new Gate(identities, policies, issuer, audit, clock, ids, sessions, lookup);
     }
 
     public Outcome request(AccessRequest request) {
@@ -85,9 +109,28 @@ public final class Gate {
                             request.profile(), caller.user(), request.mode(), now, request.device()));
             boolean tracked = request.session() != null && sessions != null;
             Outcome.Refused refusal = refusal(decisionId, caller, decision, tracked);
+            GrantLookup.Window window = null;
+            if (refusal != null && overridable(refusal.code())) {
+                window = window(caller, request.profile(), decision, now);
+                if (window != null) {
+                    refusal = null;
+                } else if (decision.effect() == Effect.REQUIRE_APPROVAL) {
+                    refusal = pending(decisionId, caller, decision, now, refusal);
+                }
+            }
+            Grant grant = window == null ? Grant.DIRECT : window.grant();
+            Duration lifetime = lifetime(decision);
+            if (refusal == null && window != null) {
+                Duration left = Duration.between(now, window.end());
+                if (left.compareTo(MIN_LIFETIME) < 0) {
+                    refusal = tooShort(decisionId, caller, decision, window, left);
+                } else if (lifetime == null || left.compareTo(lifetime) < 0) {
+                    lifetime = left;
+                }
+            }
             if (request.dryRun()) {
                 Outcome.DryRun dryRun = new Outcome.DryRun(decisionId, caller, decision, refusal);
-                audit.record(entry(now, request, policy, dryRun));
+                audit.record(entry(now, request, policy, dryRun, refusal == null ? grant : null));
                 return dryRun;
             }
             if (refusal != null) {
@@ -103,11 +146,10 @@ public final class Gate {
                 }
                 sessions.touch(request.session(), now);
             }
-            SourceIdentity stamp = SourceIdentity.of(caller.user(), Grant.DIRECT, decisionId);
-            IssuedCredentials issued =
-                    issuer.issue(new IssueRequest(request.profile(), caller, stamp, lifetime(decision)));
+            SourceIdentity stamp = SourceIdentity.of(caller.user(), grant, decisionId);
+            IssuedCredentials issued = issuer.issue(new IssueRequest(request.profile(), caller, stamp, lifetime));
             Outcome.Issued outcome = new Outcome.Issued(decisionId, caller, decision, issued);
-            audit.record(entry(now, request, policy, outcome));
+            audit.record(entry(now, request, policy, outcome, grant));
             return outcome;
         } catch (SentinelException e) {
             Outcome.Refused refusal =
@@ -133,10 +175,64 @@ public final class Gate {
     static Duration lifetime(Decision decision) {
         Rule rule = decision.rule();
         if (decision.request().mode() != Mode.SERVER) {
-            return rule.maxDuration();
+            return rule == null ? null : rule.maxDuration();
+        }
+        if (rule == null) {
+            return DEFAULT_SERVER_DURATION;
         }
         Duration server = rule.maxServerDuration() != null ? rule.maxServerDuration() : DEFAULT_SERVER_DURATION;
         return rule.maxDuration() != null && rule.maxDuration().compareTo(server) < 0 ? rule.maxDuration() : server;
+    }
+
+    /** Refusals that an approval or break-glass window may lift: the policy's own, not how access is asked for. */
+    private static boolean overridable(ErrorCode code) {
+        return code == ErrorCode.POLICY_DENIED
+                || code == ErrorCode.POLICY_NO_MATCH
+                || code == ErrorCode.APPROVAL_REQUIRED;
+    }
+
+    /**
+     * The open window that lifts this refusal: an approved request where the policy asks for approval, else
+     * an active break-glass event. Null when there is none.
+     */
+    private GrantLookup.Window window(CallerIdentity caller, ProfileName profile, Decision decision, Instant now) {
+        if (decision.effect() == Effect.REQUIRE_APPROVAL) {
+            Optional<GrantLookup.Window> approved = grants.approval(caller.user(), profile, now);
+            if (approved.isPresent()) {
+                return approved.get();
+            }
+        }
+        return grants.breakGlass(caller.user(), profile, now).orElse(null);
+    }
+
+    private Outcome.Refused pending(
+            RequestId id, CallerIdentity caller, Decision decision, Instant now, Outcome.Refused required) {
+        String profile = decision.request().profile().value();
+        return grants.pendingApproval(caller.user(), decision.request().profile(), now)
+                .map(pending -> new Outcome.Refused(
+                        id,
+                        caller,
+                        decision,
+                        ErrorCode.APPROVAL_PENDING,
+                        "Your access request " + pending + " for profile '" + profile + "' is waiting for approval.",
+                        "Check it with 'sentinel check " + pending + "'; an approver runs 'sentinel approve " + pending
+                                + "'."))
+                .orElse(required);
+    }
+
+    private static Outcome.Refused tooShort(
+            RequestId id, CallerIdentity caller, Decision decision, GrantLookup.Window window, Duration left) {
+        String what = window.grant().kind() == Grant.Kind.APPROVAL ? "approved access window" : "break-glass window";
+        return new Outcome.Refused(
+                id,
+                caller,
+                decision,
+                ErrorCode.DURATION_TOO_SHORT,
+                "The " + what + " " + window.grant().reference() + " closes in " + left.toMinutes()
+                        + " minutes, and AWS STS issues no credentials shorter than 15 minutes.",
+                window.grant().kind() == Grant.Kind.APPROVAL
+                        ? "Request a new access window with 'sentinel request'."
+                        : "Close it with 'sentinel breakglass-close' and invoke break-glass again if still needed.");
     }
 
     /** The refusal a decision implies, or null when it allows issuing. */
@@ -195,7 +291,7 @@ public final class Gate {
     private Outcome.Refused recordRefusal(
             Instant now, AccessRequest request, LoadedPolicy policy, Outcome.Refused refusal) {
         try {
-            audit.record(entry(now, request, policy, refusal));
+            audit.record(entry(now, request, policy, refusal, null));
         } catch (RuntimeException e) {
             // The refusal stands either way; the caller learns the record is missing too.
             return new Outcome.Refused(
@@ -209,7 +305,8 @@ public final class Gate {
         return refusal;
     }
 
-    private static DecisionEntry entry(Instant now, AccessRequest request, LoadedPolicy policy, Outcome outcome) {
+    private static DecisionEntry entry(
+            Instant now, AccessRequest request, LoadedPolicy policy, Outcome outcome, Grant grant) {
         CallerIdentity caller;
         Decision decision;
         String code = null;
@@ -257,6 +354,7 @@ public final class Gate {
                 issued == null ? null : issued.cached(),
                 policy == null ? null : policy.source(),
                 policy == null ? null : policy.sha256(),
-                request.session() == null ? null : request.session().value());
+                request.session() == null ? null : request.session().value(),
+                grant);
     }
 }

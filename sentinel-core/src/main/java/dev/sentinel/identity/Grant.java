@@ -21,6 +21,11 @@ public record Grant(Kind kind, RequestId reference) {
         public char marker() {
             return marker;
         }
+
+        /** The name used in logs and JSON: {@code direct}, {@code approval} or {@code break_glass}. */
+        public String yamlName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     public static final Grant DIRECT = new Grant(Kind.DIRECT, null);

@@ -43,6 +43,26 @@ public final class TimeCondition {
         return matchesLocal(instant.getEpochSecond() + rules.getOffset(instant).getTotalSeconds());
     }
 
+    /**
+     * How long from {@code now} this condition keeps holding, at most {@code max}: zero when it does not
+     * hold now. Checked minute by minute, so it follows overnight windows and daylight-saving changes.
+     */
+    public java.time.Duration remaining(java.time.Instant now, java.time.Duration max) {
+        if (!matches(now)) {
+            return java.time.Duration.ZERO;
+        }
+        java.time.Instant limit = now.plus(max);
+        java.time.Instant at =
+                now.truncatedTo(java.time.temporal.ChronoUnit.MINUTES).plusSeconds(60);
+        while (at.isBefore(limit)) {
+            if (!matches(at)) {
+                return java.time.Duration.between(now, at);
+            }
+            at = at.plusSeconds(60);
+        }
+        return max;
+    }
+
     /** Whether the local time (seconds since the epoch, already shifted into this zone) is inside. */
     boolean matchesLocal(long localEpochSecond) {
         long epochDay = Math.floorDiv(localEpochSecond, 86_400L);

@@ -30,7 +30,8 @@ class DecisionEntryTest {
                 false,
                 "policy.yaml",
                 "ab".repeat(32),
-                "abcdefgh23");
+                "abcdefgh23",
+                null);
 
         assertThat(entry.toJson())
                 .isEqualTo("{\"type\":\"decision\",\"time\":\"2024-05-06T07:08:09Z\","
@@ -57,6 +58,7 @@ class DecisionEntryTest {
                 null,
                 "Policy could not be loaded",
                 "POLICY_NOT_FOUND",
+                null,
                 null,
                 null,
                 null,
@@ -92,6 +94,7 @@ class DecisionEntryTest {
                 null,
                 null,
                 null,
+                null,
                 null);
 
         assertThat(entry.toJson()).doesNotContain("\n", "\u2028").contains("line one\\nline two\\u2028\\\"quoted\\\"");
@@ -116,6 +119,7 @@ class DecisionEntryTest {
                 null,
                 null,
                 true,
+                null,
                 null,
                 null,
                 null);
@@ -148,6 +152,7 @@ class DecisionEntryTest {
                 false,
                 "p",
                 "h",
+                null,
                 null);
 
         assertThat(entry.toJson())

@@ -47,6 +47,7 @@ class JsonWriterTest {
                 null,
                 "p.yaml",
                 "00",
+                null,
                 null);
         assertThat(entry.toJson())
                 .isEqualTo(
