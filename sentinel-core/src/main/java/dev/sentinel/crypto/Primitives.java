@@ -31,6 +31,19 @@ public final class Primitives {
         }
     }
 
+    /** HMAC-SHA1, for TOTP (RFC 6238) only: authenticator apps compute it. */
+    public static Mac hmacSha1() {
+        try {
+            try {
+                return Mac.getInstance("HmacSHA1", JCE);
+            } catch (NoSuchProviderException e) {
+                return Mac.getInstance("HmacSHA1");
+            }
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("HmacSHA1 is part of every JDK", e);
+        }
+    }
+
     public static Cipher aesGcm() {
         try {
             try {
