@@ -74,7 +74,13 @@ public final class AwsClients {
                 .build());
     }
 
-    DynamoDbClient dynamo(ProfileName name, String regionOverride) {
+    /** An SNS client with {@code name}'s base credentials, for notifications and SMS codes. */
+    public software.amazon.awssdk.services.sns.SnsClient sns(ProfileName name, String regionOverride) {
+        return configure(software.amazon.awssdk.services.sns.SnsClient.builder(), name, "SNS", regionOverride)
+                .build();
+    }
+
+    public DynamoDbClient dynamo(ProfileName name, String regionOverride) {
         return dynamo.computeIfAbsent(name.value() + "\0" + regionOverride, n -> configure(
                         DynamoDbClient.builder(), name, "DYNAMODB", regionOverride)
                 .build());

@@ -33,6 +33,19 @@ interface AwsAdapters {
     /** Server sessions in DynamoDB table {@code table}, called with the credentials of {@code awsProfile}. */
     dev.sentinel.session.SessionStore dynamoSessions(ProfileName awsProfile, String table, String region);
 
+    /** Access requests in DynamoDB table {@code table}, called with the credentials of {@code awsProfile}. */
+    dev.sentinel.approval.ApprovalStore dynamoApprovals(ProfileName awsProfile, String table, String region);
+
+    /** Break-glass events and one-time-code state in DynamoDB table {@code table}. */
+    dev.sentinel.aws.DynamoDbBreakGlassStore dynamoBreakGlass(ProfileName awsProfile, String table, String region);
+
+    /** Sends SMS codes through SNS with the credentials of {@code awsProfile}. */
+    dev.sentinel.mfa.CodeSender smsSender(ProfileName awsProfile, String region);
+
+    /** Publishes workflow events to an SNS topic; delivery problems go to {@code warnings}. */
+    dev.sentinel.notify.Notifier snsNotifier(
+            ProfileName awsProfile, String region, String topicArn, java.util.function.Consumer<String> warnings);
+
     /** A KMS signing key, called with the credentials of {@code awsProfile}. */
     KmsPolicyKey kmsKey(ProfileName awsProfile, String keyId);
 }

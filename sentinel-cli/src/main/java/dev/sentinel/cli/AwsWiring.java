@@ -81,6 +81,28 @@ final class AwsWiring implements AwsAdapters {
     }
 
     @Override
+    public dev.sentinel.approval.ApprovalStore dynamoApprovals(ProfileName awsProfile, String table, String region) {
+        return new dev.sentinel.aws.DynamoDbApprovalStore(clients().dynamo(awsProfile, region), table);
+    }
+
+    @Override
+    public dev.sentinel.aws.DynamoDbBreakGlassStore dynamoBreakGlass(
+            ProfileName awsProfile, String table, String region) {
+        return new dev.sentinel.aws.DynamoDbBreakGlassStore(clients().dynamo(awsProfile, region), table);
+    }
+
+    @Override
+    public dev.sentinel.mfa.CodeSender smsSender(ProfileName awsProfile, String region) {
+        return new dev.sentinel.aws.SnsCodeSender(clients().sns(awsProfile, region));
+    }
+
+    @Override
+    public dev.sentinel.notify.Notifier snsNotifier(
+            ProfileName awsProfile, String region, String topicArn, java.util.function.Consumer<String> warnings) {
+        return new dev.sentinel.aws.SnsNotifier(clients().sns(awsProfile, region), topicArn, warnings);
+    }
+
+    @Override
     public KmsPolicyKey kmsKey(ProfileName awsProfile, String keyId) {
         return KmsPolicyKey.open(clients(), awsProfile, keyId);
     }

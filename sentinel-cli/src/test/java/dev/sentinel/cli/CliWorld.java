@@ -40,6 +40,8 @@ final class CliWorld {
     final Path home;
     final URI endpoint;
     final Map<String, String> env = new HashMap<>();
+    /** The clock of in-process commands; tests move it to expire windows. */
+    Clock clock = Clock.systemUTC();
 
     CliWorld(Path root, URI endpoint) {
         this.root = requireNonNull(root, "root is null");
@@ -144,7 +146,7 @@ final class CliWorld {
                         merged,
                         new PrintStream(out, true, StandardCharsets.UTF_8),
                         new PrintStream(err, true, StandardCharsets.UTF_8),
-                        Clock.systemUTC(),
+                        clock,
                         root,
                         false),
                 args);
