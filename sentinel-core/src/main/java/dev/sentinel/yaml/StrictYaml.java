@@ -188,6 +188,23 @@ public final class StrictYaml {
     }
 
     /**
+     * A whole number written without quotes (for example {@code 3}), or null after recording a problem.
+     * Callers check the range.
+     */
+    public Integer integer(Node node, String what) {
+        if (node instanceof ScalarNode scalar && scalar.getTag().equals(Tag.INT)) {
+            try {
+                return Integer.valueOf(scalar.getValue());
+            } catch (NumberFormatException e) {
+                problem(node, what + " " + scalar.getValue() + " is too large.", "Use a smaller number.");
+                return null;
+            }
+        }
+        problem(node, what + " must be a whole number.", "Write digits without quotes, for example 3.");
+        return null;
+    }
+
+    /**
      * A duration written like {@code 90s}, {@code 15m} or {@code 1h30m}, or null (after recording a
      * problem) when the node is not one.
      */
