@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
  * Reads the condition blocks that Sentinel's policies share (the access, approval and break-glass
@@ -47,6 +48,27 @@ public final class ConditionParser {
     /** User names and {@code *} globs. Null when {@code node} is null or lists nothing. */
     public NameSet users(Node node, String what) {
         return names(node, what, false);
+    }
+
+    /**
+     * Like {@link #profiles}, but a list written empty is a problem (fixed by {@code hint}) rather than "any
+     * profile", so that a list emptied by mistake never widens a rule. Null when absent or on a problem.
+     */
+    public NameSet nonEmptyProfiles(Node node, String what, String hint) {
+        return nonEmpty(node, what, hint) ? profiles(node, what) : null;
+    }
+
+    /** Like {@link #users}, but a list written empty is a problem (fixed by {@code hint}). */
+    public NameSet nonEmptyUsers(Node node, String what, String hint) {
+        return nonEmpty(node, what, hint) ? users(node, what) : null;
+    }
+
+    private boolean nonEmpty(Node node, String what, String hint) {
+        if (node instanceof SequenceNode sequence && sequence.getValue().isEmpty()) {
+            yaml.problem(node, what + " is an empty list.", hint);
+            return false;
+        }
+        return node != null;
     }
 
     private NameSet names(Node node, String what, boolean profiles) {
