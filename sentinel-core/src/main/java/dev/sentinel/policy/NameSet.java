@@ -50,6 +50,26 @@ public final class NameSet {
         return globs.length > 0;
     }
 
+    /**
+     * Whether every name {@code inner} matches is also matched by {@code outer}, where null means "any
+     * name". Conservative: globs are not compared with each other, so a set with globs is covered only by
+     * one that lists {@code *}.
+     */
+    public static boolean covers(NameSet outer, NameSet inner) {
+        if (outer == null) {
+            return true;
+        }
+        if (inner == null || inner.hasGlobs()) {
+            return outer.written.contains("*");
+        }
+        for (String name : inner.written) {
+            if (!outer.matches(name)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static Pattern globToPattern(String glob) {
         StringBuilder regex = new StringBuilder();
         for (String part : glob.split("\\*", -1)) {

@@ -119,8 +119,8 @@ public final class PolicyLinter {
 
     /** Whether every request matching {@code b} also matches {@code a}. Conservative: false when unsure. */
     static boolean subsumes(Conditions a, Conditions b) {
-        return namesCover(a.profiles(), b.profiles())
-                && namesCover(a.users(), b.users())
+        return NameSet.covers(a.profiles(), b.profiles())
+                && NameSet.covers(a.users(), b.users())
                 && (a.modes().isEmpty() || !b.modes().isEmpty() && a.modes().containsAll(b.modes()))
                 && (a.time() == null || b.time() != null && sameWindow(a.time(), b.time()))
                 && (a.device() == null || a.device().equals(b.device()));
@@ -134,21 +134,6 @@ public final class PolicyLinter {
                         || b.modes().isEmpty()
                         || a.modes().stream().anyMatch(b.modes()::contains))
                 && (a.time() == null || b.time() == null || windowsMeet(a.time(), b.time()));
-    }
-
-    private static boolean namesCover(NameSet a, NameSet b) {
-        if (a == null) {
-            return true;
-        }
-        if (b == null || b.hasGlobs()) {
-            return a.names().contains("*");
-        }
-        for (String name : b.names()) {
-            if (!a.matches(name)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static boolean namesMeet(NameSet a, NameSet b) {

@@ -4,21 +4,15 @@ import dev.sentinel.error.ErrorCode;
 import dev.sentinel.yaml.DurationText;
 import dev.sentinel.yaml.InvalidDocumentException;
 import dev.sentinel.yaml.StrictYaml;
-import java.time.DateTimeException;
-import java.time.DayOfWeek;
 import java.time.Duration;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -35,8 +29,6 @@ public final class PolicyParser {
     private static final List<String> RULE_KEYS =
             List.of("name", "description", "effect", "conditions", "reason", "max_duration", "max_server_duration");
     private static final List<String> CONDITION_KEYS = List.of("profiles", "users", "time", "mode", "device");
-    private static final List<String> TIME_KEYS = List.of("days", "hours", "timezone");
-    private static final List<String> HOURS_KEYS = List.of("start", "end");
     private static final List<String> DEVICE_KEYS = List.of(
             "require_encryption",
             "require_mdm",
@@ -45,11 +37,10 @@ public final class PolicyParser {
             "min_os_version",
             "allowed_os_types");
     private static final List<String> OS_TYPES = List.of("darwin", "windows", "linux");
-    private static final Pattern HHMM = Pattern.compile("(\\d{2}):(\\d{2})");
     private static final Pattern VERSION = Pattern.compile("\\d+(\\.\\d+)*");
 
-    private final Map<String, ZoneId> zones = new LinkedHashMap<>();
     private StrictYaml yaml;
+    private ConditionParser shared;
 
     private PolicyParser() {}
 
@@ -63,6 +54,7 @@ public final class PolicyParser {
 
     private Policy read(String source, String text) {
         yaml = new StrictYaml(source);
+        shared = new ConditionParser(yaml);
         Optional<Node> root = yaml.parse(text);
         List<Rule> rules = new ArrayList<>();
         if (root.isPresent() && !(root.get() instanceof MappingNode)) {
@@ -158,8 +150,8 @@ public final class PolicyParser {
 
     private Conditions conditions(Node node, String where) {
         Map<String, Node> fields = yaml.mapping(node, where + " conditions", CONDITION_KEYS);
-        NameSet profiles = nameSet(fields.get("profiles"), where + " profiles", true);
-        NameSet users = nameSet(fields.get("users"), where + " users", false);
+        NameSet profiles = shared.profiles(fields.get("profiles"), where + " profiles");
+        NameSet users = shared.users(fields.get("users"), where + " users");
         Set<Mode> modes = EnumSet.noneOf(Mode.class);
         if (fields.containsKey("mode")) {
             yaml.forEachString(fields.get("mode"), where + " mode", (item, text) -> {
@@ -174,132 +166,9 @@ public final class PolicyParser {
                 }
             });
         }
-        TimeCondition time = fields.containsKey("time") ? time(fields.get("time"), where) : null;
+        TimeCondition time = fields.containsKey("time") ? shared.time(fields.get("time"), where) : null;
         DeviceCondition device = fields.containsKey("device") ? device(fields.get("device"), where) : null;
         return new Conditions(profiles, users, modes, time, device);
-    }
-
-    private NameSet nameSet(Node node, String what, boolean profiles) {
-        if (node == null) {
-            return null;
-        }
-        List<String> names = new ArrayList<>();
-        yaml.forEachString(node, what, (item, name) -> {
-            if (profiles && !ProfileName.isValid(name.replace("*", "x"))) {
-                yaml.problem(
-                        item,
-                        "'" + name + "' in " + what + " is not a valid profile name.",
-                        "Use the profile's name from ~/.aws/config (without the 'profile ' prefix).");
-            }
-            names.add(name);
-        });
-        return names.isEmpty() ? null : new NameSet(names);
-    }
-
-    private TimeCondition time(Node node, String where) {
-        Map<String, Node> fields = yaml.mapping(node, where + " time", TIME_KEYS);
-        Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
-        if (fields.containsKey("days")) {
-            yaml.forEachString(fields.get("days"), where + " days", (item, text) -> {
-                DayOfWeek day = day(text);
-                if (day == null) {
-                    yaml.problem(
-                            item,
-                            "'" + text + "' in " + where + " days is not a day of the week.",
-                            "use monday, tuesday, wednesday, thursday, friday, saturday or sunday.");
-                } else {
-                    days.add(day);
-                }
-            });
-        }
-        Integer start = null;
-        Integer end = null;
-        if (fields.containsKey("hours")) {
-            Map<String, Node> hours = yaml.mapping(fields.get("hours"), where + " hours", HOURS_KEYS);
-            if (!hours.containsKey("start") || !hours.containsKey("end")) {
-                yaml.problem(
-                        fields.get("hours"),
-                        where + " hours needs both start and end.",
-                        "For example hours: {start: \"08:00\", end: \"18:00\"}.");
-            } else {
-                start = minuteOfDay(hours.get("start"), where + " hours start", false);
-                end = minuteOfDay(hours.get("end"), where + " hours end", true);
-                if (start != null && end != null && start.equals(end)) {
-                    yaml.problem(
-                            fields.get("hours"),
-                            where + " hours start and end are equal, so the window is empty.",
-                            "Remove 'hours' to allow the whole day, or widen the window.");
-                    start = null;
-                }
-                if (start == null || end == null) {
-                    start = null;
-                    end = null;
-                }
-            }
-        }
-        ZoneId zone = ZoneOffset.UTC;
-        if (fields.containsKey("timezone")) {
-            Node zoneNode = fields.get("timezone");
-            String text = yaml.string(zoneNode, where + " timezone");
-            if (text != null) {
-                zone = zones.computeIfAbsent(text, PolicyParser::zoneOrNull);
-                if (zone == null) {
-                    zones.remove(text);
-                    yaml.problem(
-                            zoneNode,
-                            "unknown time zone '" + text + "' in " + where + ".",
-                            "Use an IANA name such as Europe/Berlin, America/New_York or UTC.");
-                    zone = ZoneOffset.UTC;
-                }
-            }
-        }
-        if (days.isEmpty() && start == null && !fields.containsKey("days") && !fields.containsKey("hours")) {
-            yaml.problem(node, where + " time has neither days nor hours.", "Add days or hours, or remove 'time'.");
-        }
-        return new TimeCondition(days, start, end, zone);
-    }
-
-    private static ZoneId zoneOrNull(String text) {
-        try {
-            return ZoneId.of(text);
-        } catch (DateTimeException e) {
-            return null;
-        }
-    }
-
-    private static DayOfWeek day(String text) {
-        String lower = text.toLowerCase(Locale.ROOT);
-        for (DayOfWeek day : DayOfWeek.values()) {
-            String name = day.name().toLowerCase(Locale.ROOT);
-            if (name.equals(lower) || name.substring(0, 3).equals(lower)) {
-                return day;
-            }
-        }
-        return null;
-    }
-
-    private Integer minuteOfDay(Node node, String what, boolean allowEndOfDay) {
-        String text = yaml.string(node, what);
-        if (text == null) {
-            return null;
-        }
-        Matcher m = HHMM.matcher(text);
-        if (m.matches()) {
-            int hour = Integer.parseInt(m.group(1));
-            int minute = Integer.parseInt(m.group(2));
-            if (hour < 24 && minute < 60) {
-                return hour * 60 + minute;
-            }
-            if (allowEndOfDay && hour == 24 && minute == 0) {
-                return 24 * 60;
-            }
-        }
-        yaml.problem(
-                node,
-                what + " '" + text + "' is not a time of day.",
-                "Write 24-hour HH:MM in quotes, for example \"08:00\" or \"17:30\""
-                        + (allowEndOfDay ? " (\"24:00\" for midnight)." : "."));
-        return null;
     }
 
     private DeviceCondition device(Node node, String where) {

@@ -128,6 +128,25 @@ public final class StrictYaml {
         return entries;
     }
 
+    /**
+     * The text of {@code key} when {@code node} is a mapping and that value is a non-empty scalar, without
+     * recording anything: for naming an entry in messages before its keys are checked.
+     */
+    public static Optional<String> peek(Node node, String key) {
+        if (node instanceof MappingNode mapping) {
+            for (NodeTuple tuple : mapping.getValue()) {
+                if (tuple.getKeyNode() instanceof ScalarNode k
+                        && k.getValue().equals(key)
+                        && tuple.getValueNode() instanceof ScalarNode v
+                        && !v.getTag().equals(Tag.NULL)
+                        && !v.getValue().isBlank()) {
+                    return Optional.of(v.getValue());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     /** A scalar as text, or null (after recording a problem) when the node is not a non-empty scalar. */
     public String string(Node node, String what) {
         if (node instanceof ScalarNode scalar && !scalar.getTag().equals(Tag.NULL)) {
@@ -188,6 +207,23 @@ public final class StrictYaml {
     }
 
     /**
+     * A whole number written without quotes (for example {@code 3}), or null after recording a problem.
+     * Callers check the range.
+     */
+    public Integer integer(Node node, String what) {
+        if (node instanceof ScalarNode scalar && scalar.getTag().equals(Tag.INT)) {
+            try {
+                return Integer.valueOf(scalar.getValue());
+            } catch (NumberFormatException e) {
+                problem(node, what + " " + scalar.getValue() + " is too large.", "Use a smaller number.");
+                return null;
+            }
+        }
+        problem(node, what + " must be a whole number.", "Write digits without quotes, for example 3.");
+        return null;
+    }
+
+    /**
      * A duration written like {@code 90s}, {@code 15m} or {@code 1h30m}, or null (after recording a
      * problem) when the node is not one.
      */
@@ -202,6 +238,23 @@ public final class StrictYaml {
             return null;
         }
         return parsed.get();
+    }
+
+    /**
+     * Like {@link #duration(Node, String)}, and also within {@code [min, max]}; null after recording a
+     * problem whose fix is {@code hint}.
+     */
+    public Duration duration(Node node, String what, Duration min, Duration max, String hint) {
+        Duration d = duration(node, what);
+        if (d != null && (d.compareTo(min) < 0 || d.compareTo(max) > 0)) {
+            problem(
+                    node,
+                    what + " " + DurationText.format(d) + " is outside " + DurationText.format(min) + " to "
+                            + DurationText.format(max) + ".",
+                    hint);
+            return null;
+        }
+        return d;
     }
 
     /** The allowed word nearest to {@code word} by edit distance (at most 2, or 3 for long words). */
