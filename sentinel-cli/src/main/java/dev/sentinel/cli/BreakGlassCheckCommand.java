@@ -28,7 +28,8 @@ final class BreakGlassCheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        BreakGlassEvent event = Sentinel.open(platform).breakGlass().check(WorkflowRendering.id(id, "a break-glass event"));
+        BreakGlassEvent event =
+                Sentinel.open(platform).breakGlass().check(WorkflowRendering.id(id, "a break-glass event"));
         platform.out().println(json ? WorkflowRendering.json(event) : WorkflowRendering.describe(event));
         return 0;
     }

@@ -23,7 +23,11 @@ final class BreakGlassCloseCommand implements Callable<Integer> {
     @Parameters(paramLabel = "ID", description = "The event id.")
     String id;
 
-    @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why it is closed; recorded for review.")
+    @Option(
+            names = "--reason",
+            required = true,
+            paramLabel = "TEXT",
+            description = "Why it is closed; recorded for review.")
     String reason;
 
     @Option(

@@ -56,10 +56,16 @@ final class BreakGlassCommand implements Callable<Integer> {
             description = "How long the window lasts (default: 1h or the rule's maximum if lower; at most 4h).")
     String duration;
 
-    @Option(names = "--mfa-code", paramLabel = "CODE", description = "Your TOTP code, or the SMS code with --mfa-challenge-id.")
+    @Option(
+            names = "--mfa-code",
+            paramLabel = "CODE",
+            description = "Your TOTP code, or the SMS code with --mfa-challenge-id.")
     String mfaCode;
 
-    @Option(names = "--mfa-challenge-id", paramLabel = "ID", description = "The challenge id printed when the SMS code was sent.")
+    @Option(
+            names = "--mfa-challenge-id",
+            paramLabel = "ID",
+            description = "The challenge id printed when the SMS code was sent.")
     String challenge;
 
     @Option(names = "--mfa-sms", description = "Send a code by SMS instead of using a TOTP code.")
@@ -78,7 +84,10 @@ final class BreakGlassCommand implements Callable<Integer> {
                 .orElseThrow(() -> new SentinelException(
                         ErrorCode.USAGE,
                         "Unknown reason code '" + reasonCode + "'.",
-                        "Use one of " + Arrays.stream(ReasonCode.values()).map(ReasonCode::yamlName).toList() + "."));
+                        "Use one of "
+                                + Arrays.stream(ReasonCode.values())
+                                        .map(ReasonCode::yamlName)
+                                        .toList() + "."));
         MfaResponse response = mfaResponse();
         Sentinel sentinel = Sentinel.open(platform);
         ProfileName target = Profiles.parse(profile);

@@ -19,7 +19,12 @@ import picocli.CommandLine.Option;
         name = "breakglass-list",
         mixinStandardHelpOptions = true,
         description = {"List break-glass events, newest first, for post-incident review."},
-        footer = {"", "Examples:", "  sentinel breakglass-list --status active", "  sentinel breakglass-list --invoker alice --json"})
+        footer = {
+            "",
+            "Examples:",
+            "  sentinel breakglass-list --status active",
+            "  sentinel breakglass-list --invoker alice --json"
+        })
 final class BreakGlassListCommand implements Callable<Integer> {
     private final Platform platform;
 
@@ -32,7 +37,11 @@ final class BreakGlassListCommand implements Callable<Integer> {
     @Option(names = "--profile", paramLabel = "PROFILE", description = "Only events on this profile.")
     String profile;
 
-    @Option(names = "--limit", defaultValue = "100", paramLabel = "N", description = "At most N events (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--limit",
+            defaultValue = "100",
+            paramLabel = "N",
+            description = "At most N events (default: ${DEFAULT-VALUE}).")
     int limit;
 
     @Option(names = "--page", paramLabel = "TOKEN", description = "Continue after the previous page (its next_page).")
@@ -59,9 +68,8 @@ final class BreakGlassListCommand implements Callable<Integer> {
                         ErrorCode.USAGE, "Unknown status '" + status + "'.", "Use active, closed or expired.");
             }
         }
-        Page<BreakGlassEvent> found = Sentinel.open(platform)
-                .breakGlass()
-                .list(new BreakGlassQuery(invoker, wanted, profile, limit), page);
+        Page<BreakGlassEvent> found =
+                Sentinel.open(platform).breakGlass().list(new BreakGlassQuery(invoker, wanted, profile, limit), page);
         if (json) {
             List<String> items = new ArrayList<>();
             found.items().forEach(e -> items.add(WorkflowRendering.json(e)));

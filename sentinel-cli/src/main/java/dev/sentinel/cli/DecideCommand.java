@@ -25,7 +25,10 @@ abstract class DecideCommand implements Callable<Integer> {
             description = "The AWS profile whose base credentials identify you (STS GetCallerIdentity).")
     String as;
 
-    @Option(names = "--comment", paramLabel = "TEXT", description = "Recorded with your decision and sent with the notification.")
+    @Option(
+            names = "--comment",
+            paramLabel = "TEXT",
+            description = "Recorded with your decision and sent with the notification.")
     String comment;
 
     @Option(names = "--json", description = "Print the request as a JSON document.")

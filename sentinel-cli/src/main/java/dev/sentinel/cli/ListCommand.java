@@ -47,10 +47,17 @@ final class ListCommand implements Callable<Integer> {
     @Option(names = "--to-approve", description = "Only pending requests you may approve.")
     boolean toApprove;
 
-    @Option(names = "--as", paramLabel = "PROFILE", description = "The AWS profile whose base credentials identify you.")
+    @Option(
+            names = "--as",
+            paramLabel = "PROFILE",
+            description = "The AWS profile whose base credentials identify you.")
     String as;
 
-    @Option(names = "--limit", defaultValue = "100", paramLabel = "N", description = "At most N requests (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--limit",
+            defaultValue = "100",
+            paramLabel = "N",
+            description = "At most N requests (default: ${DEFAULT-VALUE}).")
     int limit;
 
     @Option(names = "--page", paramLabel = "TOKEN", description = "Continue after the previous page (its next_page).")
@@ -75,10 +82,12 @@ final class ListCommand implements Callable<Integer> {
             throw new SentinelException(ErrorCode.USAGE, "--limit must be between 1 and 1000.", "");
         }
         Sentinel sentinel = Sentinel.open(platform);
-        String me = as == null ? null : sentinel.uncachedIdentity().resolve(Profiles.parse(as)).user();
+        String me = as == null
+                ? null
+                : sentinel.uncachedIdentity().resolve(Profiles.parse(as)).user();
         ApprovalRequest.Status wanted = toApprove ? ApprovalRequest.Status.PENDING : status(status);
-        Page<ApprovalRequest> found = sentinel.approvals()
-                .list(new ApprovalQuery(mine ? me : requester, wanted, profile, limit), page);
+        Page<ApprovalRequest> found =
+                sentinel.approvals().list(new ApprovalQuery(mine ? me : requester, wanted, profile, limit), page);
         List<ApprovalRequest> shown = toApprove
                 ? found.items().stream()
                         .filter(r -> sentinel.approvals().mayApprove(me, r))

@@ -57,7 +57,8 @@ final class RequestCommand implements Callable<Integer> {
         CallerIdentity requester = sentinel.uncachedIdentity().resolve(target);
         ApprovalRequest created = sentinel.approvals()
                 .request(requester, target, WorkflowRendering.duration(duration, "--duration"), justification);
-        platform.out().println(json ? WorkflowRendering.json(created) : created.id().value());
+        platform.out()
+                .println(json ? WorkflowRendering.json(created) : created.id().value());
         platform.err()
                 .println(
                         created.status() == ApprovalRequest.Status.APPROVED

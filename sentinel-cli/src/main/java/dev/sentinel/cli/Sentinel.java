@@ -4,8 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sentinel.approval.ApprovalService;
 import dev.sentinel.audit.AuditSink;
-import dev.sentinel.breakglass.BreakGlassService;
 import dev.sentinel.aws.KmsPolicyKey;
+import dev.sentinel.breakglass.BreakGlassService;
 import dev.sentinel.credentials.CredentialIssuer;
 import dev.sentinel.crypto.Primitives;
 import dev.sentinel.error.ErrorCode;
@@ -135,7 +135,13 @@ final class Sentinel {
         GrantLookup grants = workflows().grants();
         if (!config.credentialCache()) {
             return new Gate(
-                            aws.identities(), policies(), aws.issuer(), audit, platform.clock(), RequestId::random, sessions)
+                            aws.identities(),
+                            policies(),
+                            aws.issuer(),
+                            audit,
+                            platform.clock(),
+                            RequestId::random,
+                            sessions)
                     .withGrants(grants);
         }
         byte[] cacheKey = LocalKey.loadOrCreate(home.cacheKey());

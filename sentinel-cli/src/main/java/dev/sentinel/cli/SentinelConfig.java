@@ -109,8 +109,9 @@ record SentinelConfig(
         List<String> sections = new java.util.ArrayList<>(List.of("policy", "log", "credentials", "sessions"));
         sections.addAll(WorkflowConfig.SECTIONS);
         Map<String, Node> top = yaml.mapping(root.get(), "the configuration", sections);
-        WorkflowConfig workflows = WorkflowConfig.parse(
-                yaml, top, home, value -> home.root().resolve(expandHome(value, userHome)).normalize());
+        WorkflowConfig workflows = WorkflowConfig.parse(yaml, top, home, value -> home.root()
+                .resolve(expandHome(value, userHome))
+                .normalize());
         PolicySourceKind kind = config.policySource();
         Path policyPath = config.policyPath();
         String prefix = config.ssmPrefix();

@@ -108,8 +108,8 @@ record WorkflowConfig(
             Map<String, Node> section =
                     yaml.mapping(top.get("notifications"), "notifications", List.of("webhook", "sns"));
             if (section.containsKey("webhook")) {
-                Map<String, Node> hook = yaml.mapping(
-                        section.get("webhook"), "notifications.webhook", List.of("url", "secret_file"));
+                Map<String, Node> hook =
+                        yaml.mapping(section.get("webhook"), "notifications.webhook", List.of("url", "secret_file"));
                 webhook = url(yaml, hook.get("url"), section.get("webhook"));
                 secret = path(yaml, hook, "notifications.webhook", "secret_file", resolve, null);
                 if (secret == null && webhook != null) {
@@ -167,14 +167,14 @@ record WorkflowConfig(
             StrictYaml yaml, Map<String, Node> section, Node node, String where, String defaultTable) {
         String store = section.containsKey("store") ? yaml.string(section.get("store"), where + ".store") : "sqlite";
         if ("dynamodb".equals(store)) {
-            String table = section.containsKey("table")
-                    ? yaml.string(section.get("table"), where + ".table")
-                    : defaultTable;
+            String table =
+                    section.containsKey("table") ? yaml.string(section.get("table"), where + ".table") : defaultTable;
             AwsTarget target = target(yaml, section, node, where);
             return table == null || target == null ? null : new AwsTable(table, target);
         }
         if (store != null && !store.equals("sqlite")) {
-            yaml.problem(section.get("store"), "unknown " + where + " store '" + store + "'.", "Use sqlite or dynamodb.");
+            yaml.problem(
+                    section.get("store"), "unknown " + where + " store '" + store + "'.", "Use sqlite or dynamodb.");
         }
         return null;
     }
@@ -207,7 +207,10 @@ record WorkflowConfig(
         try {
             URI uri = new URI(text);
             if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
-                yaml.problem(node, "notifications.webhook.url must be an http(s) address.", "For example https://hooks.example.com/sentinel.");
+                yaml.problem(
+                        node,
+                        "notifications.webhook.url must be an http(s) address.",
+                        "For example https://hooks.example.com/sentinel.");
                 return null;
             }
             return uri;

@@ -16,9 +16,11 @@ import java.util.List;
 /** How access requests and break-glass events look on stdout: JSON objects, or text lines and blocks. */
 final class WorkflowRendering {
     static final String REQUEST_HEADER = String.format(
-            "%-10s  %-9s  %-20s  %-16s  %-8s  %-20s  %s", "ID", "STATUS", "PROFILE", "REQUESTER", "DURATION", "CREATED", "APPROVALS");
+            "%-10s  %-9s  %-20s  %-16s  %-8s  %-20s  %s",
+            "ID", "STATUS", "PROFILE", "REQUESTER", "DURATION", "CREATED", "APPROVALS");
     static final String EVENT_HEADER = String.format(
-            "%-10s  %-7s  %-20s  %-16s  %-11s  %-20s  %s", "ID", "STATUS", "PROFILE", "INVOKER", "REASON", "ENDS", "NOTE");
+            "%-10s  %-7s  %-20s  %-16s  %-11s  %-20s  %s",
+            "ID", "STATUS", "PROFILE", "INVOKER", "REASON", "ENDS", "NOTE");
 
     private WorkflowRendering() {}
 
@@ -60,7 +62,9 @@ final class WorkflowRendering {
                 .field("justification", r.justification())
                 .field("created_at", r.createdAt().toString())
                 .field("updated_at", r.updatedAt().toString())
-                .field("access_start", r.accessStart() == null ? null : r.accessStart().toString())
+                .field(
+                        "access_start",
+                        r.accessStart() == null ? null : r.accessStart().toString())
                 .field("expires_at", r.expiresAt().toString())
                 .field("approvals_required", r.approvalsRequired())
                 .rawField("approvals", "[" + String.join(",", approvals) + "]")
@@ -91,7 +95,10 @@ final class WorkflowRendering {
         out.append("\n  requester:     ").append(r.requester());
         out.append("\n  duration:      ").append(DurationText.format(r.duration()));
         out.append("\n  justification: ").append(r.justification());
-        out.append("\n  approvals:     ").append(r.approvals().size()).append(" of ").append(r.approvalsRequired());
+        out.append("\n  approvals:     ")
+                .append(r.approvals().size())
+                .append(" of ")
+                .append(r.approvalsRequired());
         for (Approval a : r.approvals()) {
             out.append("\n    ").append(a.approver()).append(" at ").append(seconds(a.at()));
             if (a.comment() != null) {
@@ -100,10 +107,11 @@ final class WorkflowRendering {
         }
         switch (r.status()) {
             case PENDING -> out.append("\n  waiting for approval until ").append(seconds(r.expiresAt()));
-            case APPROVED -> out.append("\n  access window: ")
-                    .append(seconds(r.accessStart()))
-                    .append(" to ")
-                    .append(seconds(r.expiresAt()));
+            case APPROVED ->
+                out.append("\n  access window: ")
+                        .append(seconds(r.accessStart()))
+                        .append(" to ")
+                        .append(seconds(r.expiresAt()));
             default -> {
                 if (r.decidedBy() != null) {
                     out.append("\n  by:            ").append(r.decidedBy());
@@ -157,7 +165,10 @@ final class WorkflowRendering {
         out.append("\n  invoker:       ").append(e.invoker());
         out.append("\n  reason code:   ").append(e.reasonCode().yamlName());
         out.append("\n  justification: ").append(e.justification());
-        out.append("\n  window:        ").append(seconds(e.createdAt())).append(" to ").append(seconds(e.expiresAt()));
+        out.append("\n  window:        ")
+                .append(seconds(e.createdAt()))
+                .append(" to ")
+                .append(seconds(e.expiresAt()));
         if (e.mfaMethod() != null) {
             out.append("\n  mfa:           ").append(e.mfaMethod());
         }

@@ -50,8 +50,7 @@ final class Workflows {
     private WorkflowEvents events;
     private SqliteBreakGlassStore localBreakGlass;
 
-    Workflows(
-            Platform platform, SentinelHome home, WorkflowConfig config, AwsAdapters aws, Supplier<AuditSink> audit) {
+    Workflows(Platform platform, SentinelHome home, WorkflowConfig config, AwsAdapters aws, Supplier<AuditSink> audit) {
         this.platform = requireNonNull(platform, "platform is null");
         this.home = requireNonNull(home, "home is null");
         this.config = requireNonNull(config, "config is null");
@@ -69,8 +68,8 @@ final class Workflows {
                             ErrorCode.APPROVAL_NOT_CONFIGURED,
                             "There is no approval policy at " + config.approvalPolicy() + ".",
                             "Write one (see docs/approvals.md), or set approvals.policy in config.yaml."));
-            approvals = new ApprovalService(
-                    approvalStore(), () -> policy, events(), platform.clock(), RequestId::random);
+            approvals =
+                    new ApprovalService(approvalStore(), () -> policy, events(), platform.clock(), RequestId::random);
         }
         return approvals;
     }
@@ -86,8 +85,8 @@ final class Workflows {
                             "Break-glass is not set up: there is no break-glass policy at " + config.breakGlassPolicy()
                                     + ".",
                             "Write one (see docs/breakglass.md), or set breakglass.policy in config.yaml."));
-            SecondFactor mfa = new SecondFactor(
-                    new MfaUsersFile(config.mfaUsers()), mfaStore(), smsSender(), RequestId::random);
+            SecondFactor mfa =
+                    new SecondFactor(new MfaUsersFile(config.mfaUsers()), mfaStore(), smsSender(), RequestId::random);
             breakGlass = new BreakGlassService(
                     breakGlassStore(), () -> policy, mfa, events(), platform.clock(), RequestId::random);
         }
@@ -140,7 +139,9 @@ final class Workflows {
         return table == null
                 ? new SqliteApprovalStore(home.stateDatabase())
                 : aws.dynamoApprovals(
-                        Profiles.parse(table.target().awsProfile()), table.table(), table.target().region());
+                        Profiles.parse(table.target().awsProfile()),
+                        table.table(),
+                        table.target().region());
     }
 
     private BreakGlassStore breakGlassStore() {
@@ -163,7 +164,9 @@ final class Workflows {
 
     private dev.sentinel.aws.DynamoDbBreakGlassStore dynamoBreakGlass(WorkflowConfig.AwsTable table) {
         return aws.dynamoBreakGlass(
-                Profiles.parse(table.target().awsProfile()), table.table(), table.target().region());
+                Profiles.parse(table.target().awsProfile()),
+                table.table(),
+                table.target().region());
     }
 
     private CodeSender smsSender() {

@@ -75,14 +75,19 @@ class WorkflowEndToEndTest {
                       profiles: [vault-role]
                     reason: the vault is closed
                 """);
-        write("approvals.yaml", """
+        write(
+                "approvals.yaml",
+                """
                 version: "1"
                 rules:
                   - name: prod
                     profiles: [prod-role]
                     approvers: [%s]
-                """.formatted(bob));
-        write("breakglass.yaml", """
+                """
+                        .formatted(bob));
+        write(
+                "breakglass.yaml",
+                """
                 version: "1"
                 rules:
                   - name: vault-incident
@@ -91,12 +96,16 @@ class WorkflowEndToEndTest {
                     reason_codes: [incident]
                     mfa: {required: true, methods: [totp]}
                     rate_limit: {cooldown: 30m}
-                """.formatted(alice));
-        Path mfa = write("mfa-users.yaml", """
+                """
+                        .formatted(alice));
+        Path mfa = write(
+                "mfa-users.yaml",
+                """
                 users:
                   %s:
                     totp_secret: %s
-                """.formatted(alice, Base32.encode(SECRET)));
+                """
+                        .formatted(alice, Base32.encode(SECRET)));
         Files.setPosixFilePermissions(mfa, PosixFilePermissions.fromString("rw-------"));
     }
 
@@ -137,32 +146,49 @@ class WorkflowEndToEndTest {
         CliWorld.Result cli = world.process(
                 Map.of(),
                 CliWorld.command(
-                        "aws", "sts", "get-caller-identity", "--profile", "prod", "--query", "Arn", "--output", "text"));
+                        "aws",
+                        "sts",
+                        "get-caller-identity",
+                        "--profile",
+                        "prod",
+                        "--query",
+                        "Arn",
+                        "--output",
+                        "text"));
         assertThat(cli.exit()).as(cli.err()).isZero();
         assertThat(cli.out().trim()).contains("/sentinel." + alice + ".a" + id + ".");
         assertThat(world.logLines())
-                .anySatisfy(line -> assertThat(line).contains("\"outcome\":\"issued\"", "\"approval_request\":\"" + id + "\""))
-                .anySatisfy(line -> assertThat(line).contains("\"type\":\"request.approved\"", "\"actor\":\"" + bob + "\""));
-        assertThat(world.sentinel("audit", "verify-logs", world.decisionLog().toString()).exit()).isZero();
+                .anySatisfy(line ->
+                        assertThat(line).contains("\"outcome\":\"issued\"", "\"approval_request\":\"" + id + "\""))
+                .anySatisfy(line ->
+                        assertThat(line).contains("\"type\":\"request.approved\"", "\"actor\":\"" + bob + "\""));
+        assertThat(world.sentinel("audit", "verify-logs", world.decisionLog().toString())
+                        .exit())
+                .isZero();
     }
 
     @Test
     void deniedCancelledAndExpiredRequestsGrantNothing() {
         String denied = request();
-        assertThat(world.sentinel("deny", denied, "--as", bob, "--comment", "use read-only").exit()).isZero();
-        assertThat(world.sentinel("credentials", "--profile", "prod-role").err()).contains("APPROVAL_REQUIRED");
+        assertThat(world.sentinel("deny", denied, "--as", bob, "--comment", "use read-only")
+                        .exit())
+                .isZero();
+        assertThat(world.sentinel("credentials", "--profile", "prod-role").err())
+                .contains("APPROVAL_REQUIRED");
         assertThat(world.sentinel("check", denied).exit()).isEqualTo(3);
 
         String cancelled = request();
         assertThat(world.sentinel("cancel", cancelled, "--as", bob).err()).contains("APPROVER_NOT_ALLOWED");
         assertThat(world.sentinel("cancel", cancelled, "--as", alice).exit()).isZero();
-        assertThat(world.sentinel("credentials", "--profile", "prod-role").exit()).isEqualTo(4);
+        assertThat(world.sentinel("credentials", "--profile", "prod-role").exit())
+                .isEqualTo(4);
 
         String expiring = request();
         assertThat(world.sentinel("approve", expiring, "--as", bob).exit()).isZero();
         MutableClock clock = new MutableClock(Instant.now());
         world.clock = clock;
-        assertThat(world.sentinel("credentials", "--profile", "prod-role").exit()).isZero();
+        assertThat(world.sentinel("credentials", "--profile", "prod-role").exit())
+                .isZero();
         clock.advance(Duration.ofHours(1));
 
         CliWorld.Result expired = world.sentinel("credentials", "--profile", "prod-role");
@@ -174,15 +200,16 @@ class WorkflowEndToEndTest {
     }
 
     private String request() {
-        CliWorld.Result result = world.sentinel(
-                "request", "--profile", "prod-role", "--justification", "INC-1234 restart workers");
+        CliWorld.Result result =
+                world.sentinel("request", "--profile", "prod-role", "--justification", "INC-1234 restart workers");
         assertThat(result.exit()).as(result.err()).isZero();
         return result.out().trim();
     }
 
     @Test
     void breakGlassWithTotpOpensADeniedProfileOnceAndTheCooldownHolds() {
-        assertThat(world.sentinel("credentials", "--profile", "vault-role").exit()).isEqualTo(3);
+        assertThat(world.sentinel("credentials", "--profile", "vault-role").exit())
+                .isEqualTo(3);
         String[] invoke = {
             "breakglass",
             "--profile",
@@ -206,18 +233,29 @@ class WorkflowEndToEndTest {
         assertThat(issued.exit()).as(issued.err()).isZero();
         assertThat(world.logLines())
                 .anySatisfy(line -> assertThat(line)
-                        .contains("\"outcome\":\"issued\"", "\"grant\":\"break_glass\"", "\"break_glass_event\":\"" + id + "\"")
+                        .contains(
+                                "\"outcome\":\"issued\"",
+                                "\"grant\":\"break_glass\"",
+                                "\"break_glass_event\":\"" + id + "\"")
                         .contains("sentinel." + alice + ".b" + id + "."))
-                .anySatisfy(line -> assertThat(line).contains("\"type\":\"breakglass.invoked\"", "\"reason_code\":\"incident\"", "\"mfa_method\":\"totp\""))
+                .anySatisfy(line -> assertThat(line)
+                        .contains(
+                                "\"type\":\"breakglass.invoked\"",
+                                "\"reason_code\":\"incident\"",
+                                "\"mfa_method\":\"totp\""))
                 .allSatisfy(line -> assertThat(line).doesNotContain(code));
 
-        assertThat(world.sentinel("breakglass-close", id, "--reason", "rotation fixed", "--as", alice).exit()).isZero();
-        assertThat(world.sentinel("credentials", "--profile", "vault-role").exit()).isEqualTo(3);
+        assertThat(world.sentinel("breakglass-close", id, "--reason", "rotation fixed", "--as", alice)
+                        .exit())
+                .isZero();
+        assertThat(world.sentinel("credentials", "--profile", "vault-role").exit())
+                .isEqualTo(3);
 
         CliWorld.Result replay = world.sentinel(append(invoke, "--mfa-code", code));
         assertThat(replay.exit()).isEqualTo(3);
         assertThat(replay.err()).contains("RATE_LIMITED", "Retry after");
-        assertThat(world.sentinel("breakglass-check", id, "--json").out()).contains("\"status\":\"closed\"", "rotation fixed");
+        assertThat(world.sentinel("breakglass-check", id, "--json").out())
+                .contains("\"status\":\"closed\"", "rotation fixed");
     }
 
     private static String[] append(String[] args, String... more) {

@@ -102,7 +102,7 @@ public final class Gate {
         LoadedPolicy policy = null;
         Decision decision = null;
         try {
-            caller = identities.resolve(request.profile());
+            caller = request.caller() != null ? request.caller() : identities.resolve(request.profile());
             policy = policies.load(request.profile());
             decision = policy.policy()
                     .evaluate(new EvaluationRequest(

@@ -48,7 +48,9 @@ public final class MfaUsersFile implements MfaDirectory {
     @Override
     public Optional<byte[]> totpSecret(String user) {
         Factors factors = users().get(user);
-        return factors == null ? Optional.empty() : Optional.ofNullable(factors.totpSecret()).map(byte[]::clone);
+        return factors == null
+                ? Optional.empty()
+                : Optional.ofNullable(factors.totpSecret()).map(byte[]::clone);
     }
 
     @Override
@@ -72,7 +74,10 @@ public final class MfaUsersFile implements MfaDirectory {
             return Map.of();
         } catch (IOException e) {
             throw new SentinelException(
-                    ErrorCode.CONFIG_INVALID, "Cannot read " + file + ": " + e.getMessage(), "Check its permissions.", e);
+                    ErrorCode.CONFIG_INVALID,
+                    "Cannot read " + file + ": " + e.getMessage(),
+                    "Check its permissions.",
+                    e);
         }
         PrivateFiles.requireOwnerOnly(file);
         StrictYaml yaml = new StrictYaml(file.toString());
@@ -106,7 +111,8 @@ public final class MfaUsersFile implements MfaDirectory {
                                 "Copy the secret exactly as the authenticator app's setup shows it (A-Z, 2-7).");
                     }
                 }
-                String phone = fields.containsKey("phone") ? yaml.string(fields.get("phone"), "phone of " + name) : null;
+                String phone =
+                        fields.containsKey("phone") ? yaml.string(fields.get("phone"), "phone of " + name) : null;
                 if (phone != null && !E164.matcher(phone).matches()) {
                     yaml.problem(
                             fields.get("phone"),

@@ -96,7 +96,8 @@ class ApprovalWorkflowTest {
     @Test
     void aProfileNoRuleCoversCannotBeRequested() {
         refused(
-                () -> approvals.request(user("alice"), new ProfileName("other"), Duration.ofHours(1), "because I need it"),
+                () -> approvals.request(
+                        user("alice"), new ProfileName("other"), Duration.ofHours(1), "because I need it"),
                 ErrorCode.APPROVAL_NOT_CONFIGURED,
                 "other");
     }
@@ -111,7 +112,10 @@ class ApprovalWorkflowTest {
                 () -> approvals.request(user("alice"), PROD, Duration.ofMinutes(10), "INC-1234 restart workers"),
                 ErrorCode.USAGE,
                 "15m");
-        refused(() -> approvals.request(user("alice"), PROD, Duration.ofHours(1), "short"), ErrorCode.USAGE, "10 to 500");
+        refused(
+                () -> approvals.request(user("alice"), PROD, Duration.ofHours(1), "short"),
+                ErrorCode.USAGE,
+                "10 to 500");
     }
 
     @Test
@@ -129,7 +133,10 @@ class ApprovalWorkflowTest {
     @Test
     void onlyApproversOfTheRuleMayApproveOrDeny() {
         ApprovalRequest request = pendingRequest();
-        refused(() -> approvals.approve(user("mallory"), request.id(), null), ErrorCode.APPROVER_NOT_ALLOWED, "mallory");
+        refused(
+                () -> approvals.approve(user("mallory"), request.id(), null),
+                ErrorCode.APPROVER_NOT_ALLOWED,
+                "mallory");
         refused(() -> approvals.deny(user("mallory"), request.id(), null), ErrorCode.APPROVER_NOT_ALLOWED, "mallory");
         assertThat(approvals.check(request.id()).status()).isEqualTo(Status.PENDING);
     }
@@ -157,8 +164,10 @@ class ApprovalWorkflowTest {
         assertThat(audit.events)
                 .extracting(LifecycleEvent::type)
                 .containsExactly("request.created", "request.approval_added", "request.approved");
-        assertThat(notified).extracting(LifecycleEvent::type).containsExactlyElementsOf(
-                audit.events.stream().map(LifecycleEvent::type).toList());
+        assertThat(notified)
+                .extracting(LifecycleEvent::type)
+                .containsExactlyElementsOf(
+                        audit.events.stream().map(LifecycleEvent::type).toList());
     }
 
     @Test
@@ -243,12 +252,14 @@ class ApprovalWorkflowTest {
 
     @Test
     void autoApprovalOpensTheWindowAtOnceWithinItsConditions() {
-        ApprovalRequest auto = approvals.request(user("alice"), DEV, Duration.ofHours(1), "routine deploy of service x");
+        ApprovalRequest auto =
+                approvals.request(user("alice"), DEV, Duration.ofHours(1), "routine deploy of service x");
         assertThat(auto.status()).isEqualTo(Status.APPROVED);
         assertThat(auto.autoApproved()).isTrue();
         assertThat(approvals.openWindow("alice", DEV, clock.instant())).isPresent();
 
-        ApprovalRequest tooLong = approvals.request(user("dave"), DEV, Duration.ofHours(1), "routine deploy of service y");
+        ApprovalRequest tooLong =
+                approvals.request(user("dave"), DEV, Duration.ofHours(1), "routine deploy of service y");
         assertThat(tooLong.status()).isEqualTo(Status.PENDING);
     }
 
@@ -273,9 +284,13 @@ class ApprovalWorkflowTest {
         ApprovalRequest request = pendingRequest();
         clock.advance(Duration.ofHours(3));
 
-        assertThat(approvals.list(new ApprovalQuery("alice", Status.PENDING, null, 10), null).items())
+        assertThat(approvals
+                        .list(new ApprovalQuery("alice", Status.PENDING, null, 10), null)
+                        .items())
                 .isEmpty();
-        assertThat(approvals.list(new ApprovalQuery("alice", null, null, 10), null).items())
+        assertThat(approvals
+                        .list(new ApprovalQuery("alice", null, null, 10), null)
+                        .items())
                 .singleElement()
                 .satisfies(r -> {
                     assertThat(r.id()).isEqualTo(request.id());
