@@ -182,7 +182,7 @@ public final class ApprovalPolicyParser {
 
     private String name(Node rule, Node node, String where) {
         if (node == null) {
-            yaml.problem(rule, where + " has no name.", "Add 'name: <unique-name>'; approvals quote it.");
+            yaml.problem(rule, where + " has no name.", "Add 'name: <unique-name>'; every rule needs one.");
             return null;
         }
         String name = yaml.string(node, where + " name");
@@ -192,7 +192,7 @@ public final class ApprovalPolicyParser {
                 yaml.problem(
                         node,
                         "rule name '" + name + "' is used twice (first on line " + first + ").",
-                        "Give every rule a unique name; approvals and logs quote it.");
+                        "Give every rule a unique name.");
             }
         }
         return name;

@@ -158,7 +158,7 @@ public final class BreakGlassPolicyParser {
 
     private String name(Node rule, Node node, String where) {
         if (node == null) {
-            yaml.problem(rule, where + " has no name.", "Add 'name: <unique-name>'; break-glass events quote it.");
+            yaml.problem(rule, where + " has no name.", "Add 'name: <unique-name>'; every rule needs one.");
             return null;
         }
         String name = yaml.string(node, where + " name");
@@ -168,7 +168,7 @@ public final class BreakGlassPolicyParser {
                 yaml.problem(
                         node,
                         "rule name '" + name + "' is used twice (first on line " + first + ").",
-                        "Give every rule a unique name; break-glass events and logs quote it.");
+                        "Give every rule a unique name.");
             }
         }
         return name;
