@@ -258,8 +258,8 @@ public final class BreakGlassService {
     }
 
     /**
-     * Applies the rule's rate limit. Refuses with the time the invoker may retry; returns whether this
-     * event crosses the escalation threshold.
+     * Applies the rule's rate limit. Refuses with the time the invoker may retry; returns whether the
+     * invoker already has {@code escalation_threshold} events within the window, so this one is flagged.
      */
     private boolean checkRateLimit(BreakGlassRule rule, String user, String profile, Instant now) {
         RateLimit limit = rule.rateLimit();
@@ -304,7 +304,7 @@ public final class BreakGlassService {
             }
         }
         return limit.escalationThreshold() != null
-                && store.countSince(user, null, since) + 1 >= limit.escalationThreshold();
+                && store.countSince(user, null, since) >= limit.escalationThreshold();
     }
 
     /** The events of {@code query} opened at or after {@code since}, newest first. */

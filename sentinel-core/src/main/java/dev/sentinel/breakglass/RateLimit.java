@@ -5,8 +5,8 @@ import java.time.Duration;
 /**
  * Limits on invoking break-glass, counted durably in the store. Null fields do not limit.
  * {@code cooldown}: time since the user's last event on the profile. {@code maxPerUser} and
- * {@code maxPerProfile}: events within {@code window}. {@code escalationThreshold}: from this many
- * events of the user within {@code window}, the event is flagged and notified, not blocked.
+ * {@code maxPerProfile}: events within {@code window}. {@code escalationThreshold}: when the user already
+ * has this many events within {@code window}, the next one is flagged and notified, not blocked.
  */
 public record RateLimit(
         Duration cooldown, Integer maxPerUser, Integer maxPerProfile, Duration window, Integer escalationThreshold) {
