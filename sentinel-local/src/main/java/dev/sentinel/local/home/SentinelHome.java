@@ -54,4 +54,9 @@ public record SentinelHome(Path root) {
     public Path policyCache() {
         return root.resolve("cache").resolve("policies");
     }
+
+    /** Webhook deliveries that have not arrived yet, and under {@code failed/} those given up. */
+    public Path webhookOutbox() {
+        return root.resolve("outbox").resolve("webhook");
+    }
 }
