@@ -258,6 +258,48 @@ class WorkflowEndToEndTest {
                 .contains("\"status\":\"closed\"", "rotation fixed");
     }
 
+    @Test
+    void everyRequestChangeIsDeliveredToTheWebhookSignedWithTheSharedSecret() throws Exception {
+        byte[] secret = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+        Path secretFile = write("keys/webhook.secret", new String(secret, StandardCharsets.UTF_8) + "\n");
+        Files.setPosixFilePermissions(secretFile, PosixFilePermissions.fromString("rw-------"));
+        java.util.List<String> verified = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.List<String> rejected = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            boolean ok = dev.sentinel.local.notify.WebhookSignature.verify(
+                    secret,
+                    exchange.getRequestHeaders().getFirst("X-Sentinel-Timestamp"),
+                    body,
+                    exchange.getRequestHeaders().getFirst("X-Sentinel-Signature"),
+                    Instant.now(),
+                    Duration.ofMinutes(5));
+            (ok ? verified : rejected)
+                    .add(exchange.getRequestHeaders().getFirst("X-Sentinel-Event") + " "
+                            + new String(body, StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(ok ? 204 : 401, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            world.sentinelConfig("notifications:\n  webhook:\n    url: http://127.0.0.1:"
+                    + receiver.getAddress().getPort() + "/hook\n    secret_file: keys/webhook.secret\n");
+            String id = request();
+            assertThat(world.sentinel("approve", id, "--as", bob, "--comment", "ok")
+                            .exit())
+                    .isZero();
+
+            assertThat(rejected).isEmpty();
+            assertThat(verified).hasSize(2);
+            assertThat(verified.get(0)).startsWith("request.created ").contains("\"id\":\"" + id + "\"");
+            assertThat(verified.get(1)).startsWith("request.approved ").contains("\"actor\":\"" + bob + "\"");
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
     private static String[] append(String[] args, String... more) {
         String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
         System.arraycopy(more, 0, all, args.length, more.length);

@@ -11,9 +11,10 @@ import java.util.regex.Pattern;
 /**
  * The stamp Sentinel puts on every STS session: {@code sentinel.<user>.<grant>.<request id>}, for
  * example {@code sentinel.alice.d.k3v9q2m7xa}. It satisfies STS's pattern {@code [\w+=,.@-]{2,64}} (no
- * colons), and parses back from the right, so user names may contain dots. A user name longer than
- * {@value #MAX_USER} characters is shortened to its first 26 characters, a dash and five hex digits of
- * its SHA-256, so that long names stay distinct; the decision log always has the full name.
+ * colons), and parses back from the right, so user names may contain dots. A user name that is longer
+ * than {@value #MAX_USER} characters, or has characters STS does not accept (replaced by dashes), is
+ * stamped as its first 26 usable characters, a dash and five hex digits of its SHA-256, so that names
+ * such as {@code josé} and {@code josè} stay distinct; the decision log always has the full name.
  */
 public record SourceIdentity(String user, Grant grant, RequestId requestId) {
     public static final String PREFIX = "sentinel.";
@@ -51,11 +52,8 @@ public record SourceIdentity(String user, Grant grant, RequestId requestId) {
         if (cleaned.length() <= MAX_USER && cleaned.toString().equals(userName)) {
             return userName;
         }
-        if (cleaned.length() <= MAX_USER) {
-            return cleaned.toString();
-        }
         String digest = HexFormat.of().formatHex(sha256(userName)).substring(0, 5);
-        return cleaned.substring(0, MAX_USER - 6) + "-" + digest;
+        return cleaned.substring(0, Math.min(cleaned.length(), MAX_USER - 6)) + "-" + digest;
     }
 
     public String format() {

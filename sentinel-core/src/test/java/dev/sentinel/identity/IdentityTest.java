@@ -83,7 +83,13 @@ class IdentityTest {
 
     @Test
     void charactersStsRejectsAreReplaced() {
-        assertThat(SourceIdentity.stampableUser("jörg smith:admin")).isEqualTo("j-rg-smith-admin");
+        assertThat(SourceIdentity.stampableUser("jörg smith:admin")).matches("j-rg-smith-admin-[0-9a-f]{5}");
+    }
+
+    @Test
+    void namesThatDifferOnlyInReplacedCharactersStayDistinct() {
+        assertThat(SourceIdentity.stampableUser("josé")).isNotEqualTo(SourceIdentity.stampableUser("josè"));
+        assertThat(SourceIdentity.stampableUser("josé")).startsWith("jos--");
     }
 
     @Test

@@ -92,11 +92,11 @@ class SourceIdentityTest {
 
     @Test
     void replacesCharactersStsDoesNotAllow() {
-        assertThat(SourceIdentity.of("josé müller", Grant.DIRECT, ID).user()).isEqualTo("jos--m-ller");
+        assertThat(SourceIdentity.of("josé müller", Grant.DIRECT, ID).user()).matches("jos--m-ller-[0-9a-f]{5}");
         assertThat(SourceIdentity.of("domain\\alice:admin/ops", Grant.DIRECT, ID)
                         .user())
-                .isEqualTo("domain-alice-admin-ops");
-        assertThat(SourceIdentity.of("\uD83D\uDE00", Grant.DIRECT, ID).user()).isEqualTo("--");
+                .matches("domain-alice-admin-ops-[0-9a-f]{5}");
+        assertThat(SourceIdentity.of("\uD83D\uDE00", Grant.DIRECT, ID).user()).matches("---[0-9a-f]{5}");
         assertThat(SourceIdentity.of("a_b+c=d,e.f@g-h", Grant.DIRECT, ID).user())
                 .isEqualTo("a_b+c=d,e.f@g-h");
     }
