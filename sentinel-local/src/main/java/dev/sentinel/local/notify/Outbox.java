@@ -30,8 +30,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code <id>.sending} while the command that raised the event is delivering it, {@code <id>.pending}
  * when it waits for a retry, and {@code failed/<id>.failed} once it has been given up. Only the
  * creating command touches a {@code .sending} file (unless it is older than {@link #ABANDONED}: that
- * command died), and only the holder of the flush lock touches {@code .pending} files, so no delivery
- * is attempted by two processes at once.
+ * command died) and turns it into a {@code .pending} one, which from then on only the holder of the
+ * flush lock touches, so no delivery is attempted by two processes at once.
  */
 final class Outbox {
     /** A {@code .sending} file this old belongs to a command that died while delivering it. */

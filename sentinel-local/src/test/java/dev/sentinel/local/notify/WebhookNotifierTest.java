@@ -320,7 +320,8 @@ class WebhookNotifierTest {
         notifier(receiver.url(), oneSecond).notify(event("request.created"));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-        assertThat(took).isLessThan(Duration.ofMillis(1500));
+        // The budget, plus starting the HTTP client once; far from the receiver's 10 s.
+        assertThat(took).isLessThan(Duration.ofSeconds(2));
         assertThat(files(outbox(), ".pending")).hasSize(1);
         assertThat(Outbox.read(files(outbox(), ".pending").get(0)).lastError()).startsWith("no answer within");
         assertThat(warnings).singleElement().asString().contains("waits in");
