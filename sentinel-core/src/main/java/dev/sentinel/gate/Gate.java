@@ -149,7 +149,13 @@ public final class Gate {
             SourceIdentity stamp = SourceIdentity.of(caller.user(), grant, decisionId);
             IssuedCredentials issued = issuer.issue(new IssueRequest(request.profile(), caller, stamp, lifetime));
             Outcome.Issued outcome = new Outcome.Issued(decisionId, caller, decision, issued);
-            audit.record(entry(now, request, policy, outcome, grant));
+            try {
+                audit.record(entry(now, request, policy, outcome, grant));
+            } catch (RuntimeException e) {
+                // Never handed out, so never kept: a later call must not reuse credentials no line records.
+                issuer.discard(request.profile(), caller);
+                throw e;
+            }
             return outcome;
         } catch (SentinelException e) {
             Outcome.Refused refusal =
