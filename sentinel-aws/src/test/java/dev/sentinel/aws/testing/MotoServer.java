@@ -14,11 +14,31 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real AWS emulator for tests: moto's server mode, started on a free loopback port and stopped
- * afterwards. The Python interpreter is the system property {@code sentinel.test.python} (default
- * {@code python3}). A missing moto fails the test with how to install it; it never skips.
+ * afterwards, answering one request at a time. The Python interpreter is the system property
+ * {@code sentinel.test.python} (default {@code python3}). A missing moto fails the test with how to
+ * install it; it never skips.
  */
 public final class MotoServer implements AutoCloseable {
     private static final Duration STARTUP = Duration.ofSeconds(30);
+
+    /**
+     * moto's own server answers requests on many threads with no lock around its data, so two
+     * conditional writes (or transactions, which it rolls back by restoring a whole-table copy) can
+     * interleave and both succeed. Real DynamoDB never lets that happen; one request at a time restores
+     * the guarantee the race tests rely on.
+     */
+    private static final String SERIAL_SERVER = String.join(
+            "\n",
+            "import os, sys, threading",
+            "os.environ['MOTO_PORT'] = sys.argv[1]",
+            "from werkzeug.serving import run_simple",
+            "from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app",
+            "app = DomainDispatcherApplication(create_backend_app)",
+            "lock = threading.Lock()",
+            "def serial(environ, start_response):",
+            "    with lock:",
+            "        return list(app(environ, start_response))",
+            "run_simple('127.0.0.1', int(sys.argv[1]), serial, threaded=True)");
 
     private final Process process;
     private final URI endpoint;
@@ -36,8 +56,7 @@ public final class MotoServer implements AutoCloseable {
         int port = freePort();
         try {
             Path log = Files.createTempFile("moto-", ".log");
-            ProcessBuilder builder = new ProcessBuilder(
-                            python, "-m", "moto.server", "-H", "127.0.0.1", "-p", Integer.toString(port))
+            ProcessBuilder builder = new ProcessBuilder(python, "-c", SERIAL_SERVER, Integer.toString(port))
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             isolate(builder.environment());
