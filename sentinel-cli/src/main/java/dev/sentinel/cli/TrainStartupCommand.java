@@ -225,6 +225,29 @@ final class TrainStartupCommand implements Callable<Integer> {
             throw localOnly();
         }
 
+        @Override
+        public dev.sentinel.approval.ApprovalStore dynamoApprovals(
+                ProfileName awsProfile, String table, String region) {
+            throw localOnly();
+        }
+
+        @Override
+        public dev.sentinel.aws.DynamoDbBreakGlassStore dynamoBreakGlass(
+                ProfileName awsProfile, String table, String region) {
+            throw localOnly();
+        }
+
+        @Override
+        public dev.sentinel.mfa.CodeSender smsSender(ProfileName awsProfile, String region) {
+            throw localOnly();
+        }
+
+        @Override
+        public dev.sentinel.notify.Notifier snsNotifier(
+                ProfileName awsProfile, String region, String topicArn, java.util.function.Consumer<String> warnings) {
+            throw localOnly();
+        }
+
         private static SentinelException localOnly() {
             return new SentinelException(ErrorCode.INTERNAL_ERROR, "training uses local policies and keys only", "");
         }

@@ -98,14 +98,15 @@ final class Workflows {
      * policy is invalid makes the lookup fail, and the gate refuses with that error.
      */
     GrantLookup grants() {
+        Workflows workflows = this;
         return new GrantLookup() {
             private WorkflowGrants grants;
 
             private WorkflowGrants grants() {
                 if (grants == null) {
                     grants = new WorkflowGrants(
-                            Files.exists(config.approvalPolicy()) ? approvals() : null,
-                            Files.exists(config.breakGlassPolicy()) ? breakGlass() : null);
+                            Files.exists(config.approvalPolicy()) ? workflows.approvals() : null,
+                            Files.exists(config.breakGlassPolicy()) ? workflows.breakGlass() : null);
                 }
                 return grants;
             }

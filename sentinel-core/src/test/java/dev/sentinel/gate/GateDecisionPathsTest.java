@@ -362,7 +362,9 @@ class GateDecisionPathsTest {
                 .contains("The decision log is not writable.")
                 .doesNotContain(RecordingCredentialIssuer.SECRET_ACCESS_KEY, RecordingCredentialIssuer.SESSION_TOKEN);
         assertRecordedRefusal(ErrorCode.AUDIT_LOG_UNAVAILABLE, "allow", "dev");
-        assertThat(issuer.discarded()).as("credentials no line records are not kept for reuse").hasSize(1);
+        assertThat(issuer.discarded())
+                .as("credentials no line records are not kept for reuse")
+                .hasSize(1);
     }
 
     @Test

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * approver and the responder are IAM users identified by STS, and the real AWS CLI gets credentials through
  * credential_process once access is granted.
  */
-class WorkflowEndToEndTest {
+class WorkflowEndToEndIT {
     private static final String LAUNCHER = System.getProperty("sentinel.launcher");
     private static final byte[] SECRET = "12345678901234567890".getBytes(StandardCharsets.US_ASCII);
     private static MotoServer moto;
