@@ -2,6 +2,8 @@ package dev.sentinel.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sentinel.aws.DynamoDbApprovalStore;
+import dev.sentinel.aws.DynamoDbBreakGlassStore;
 import dev.sentinel.aws.testing.MotoServer;
 import dev.sentinel.mfa.Base32;
 import dev.sentinel.mfa.Totp;
@@ -20,6 +22,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Approvals and break-glass through the real command line against the AWS emulator: the requester, the
@@ -297,6 +305,51 @@ class WorkflowEndToEndIT {
             assertThat(verified.get(1)).startsWith("request.approved ").contains("\"actor\":\"" + bob + "\"");
         } finally {
             receiver.stop(0);
+        }
+    }
+
+    @Test
+    void teamModeKeepsRequestsAndEventsInDynamoDb() {
+        String suffix = Long.toString(System.nanoTime(), 36);
+        try (DynamoDbClient dynamo = DynamoDbClient.builder()
+                .endpointOverride(moto.endpoint())
+                .region(Region.US_EAST_1)
+                .httpClient(UrlConnectionHttpClient.create())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("seed", "seed")))
+                .build()) {
+            DynamoDbApprovalStore.createTable(dynamo, "requests-" + suffix);
+            DynamoDbBreakGlassStore.createTable(dynamo, "breakglass-" + suffix);
+            world.sentinelConfig(String.join(
+                    "\n",
+                    "approvals: {store: dynamodb, table: requests-" + suffix + ", aws_profile: " + bob + "}",
+                    "breakglass: {store: dynamodb, table: breakglass-" + suffix + ", aws_profile: " + bob + "}",
+                    ""));
+
+            String id = request();
+            assertThat(world.sentinel("approve", id, "--as", bob).exit()).isZero();
+            assertThat(world.sentinel("credentials", "--profile", "prod-role").exit())
+                    .isZero();
+            Map<String, AttributeValue> item = dynamo.getItem(
+                            b -> b.tableName("requests-" + suffix).key(Map.of("id", AttributeValue.fromS(id))))
+                    .item();
+            assertThat(item.get("status").s()).isEqualToIgnoringCase("approved");
+
+            Totp totp = new Totp();
+            CliWorld.Result opened = world.sentinel(
+                    "breakglass",
+                    "--profile",
+                    "vault-role",
+                    "--reason-code",
+                    "incident",
+                    "--justification",
+                    "INC-99: secrets rotation failed, service down",
+                    "--mfa-code",
+                    totp.code(SECRET, totp.step(Instant.now())));
+            assertThat(opened.exit()).as(opened.err()).isZero();
+            assertThat(world.sentinel("breakglass-list", "--status", "active").out())
+                    .contains(opened.out().trim());
+            assertThat(world.sentinel("credentials", "--profile", "vault-role").exit())
+                    .isZero();
         }
     }
 
