@@ -26,7 +26,7 @@ done
 unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
 export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_DEFAULT_REGION=us-east-1
 export AWS_CONFIG_FILE="$work/config" AWS_SHARED_CREDENTIALS_FILE="$work/credentials"
-export SENTINEL_HOME="$work/home" SENTINEL_CDS_DIR="$work/cds"
+export SENTINEL_HOME="$work/home" SENTINEL_CDS_DIR="$work/cds" SENTINEL_AGENT_DIR="$work/agent"
 seed() { AWS_ACCESS_KEY_ID=seed AWS_SECRET_ACCESS_KEY=seed aws "$@"; }
 seed iam create-user --user-name bench >/dev/null
 read -r key_id secret < <(seed iam create-access-key --user-name bench --query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text)
@@ -50,16 +50,26 @@ YAML
 
 measure() { # label, then the command; prints one result row
   local label=$1; shift
-  for _ in 1 2 3; do "$@" >/dev/null 2>&1 || true; done
+  for _ in 1 2 3; do "$@" </dev/null >/dev/null 2>&1 || true; done
   local times=()
   for _ in $(seq 1 "$runs"); do
     local start end
-    start=$(date +%s%N); "$@" >/dev/null 2>&1 || true; end=$(date +%s%N)
+    start=$(date +%s%N); "$@" </dev/null >/dev/null 2>&1 || true; end=$(date +%s%N)
     times+=($(( (end - start) / 100000 )))
   done
   printf '%s\n' "${times[@]}" | sort -n | awk -v label="$label" -v n="$runs" '
     { t[NR] = $1 / 10 }
     END { printf "%-44s min %6.1f  median %6.1f  p90 %6.1f  max %6.1f ms  (n=%d)\n", label, t[1], t[int((n + 1) / 2)], t[int(n * 0.9)], t[n], n }'
+}
+
+# Starts the agent for the current JVM the way the first credential_process call does, and waits for it.
+start_agent() {
+  "$repo/bin/sentinel" credentials --profile bench </dev/null >/dev/null 2>&1
+  for _ in $(seq 1 200); do
+    [ -n "$(find "$SENTINEL_AGENT_DIR" -maxdepth 1 -name 'agent-*' ! -name '*.starting' 2>/dev/null)" ] && return
+    sleep 0.1
+  done
+  echo "the agent did not start" >&2; exit 1
 }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB"
@@ -69,10 +79,16 @@ for java in ${SENTINEL_BENCH_JAVAS:-"$(command -v java)" "$java25"}; do
   version=$("$java" -version 2>&1 | head -1)
   SENTINEL_CDS=sync "$repo/bin/sentinel" credentials --profile bench >/dev/null
   echo "== $version"
-  measure "cached credentials (local policy)" "$repo/bin/sentinel" credentials --profile bench
-  measure "denied by policy" "$repo/bin/sentinel" credentials --profile closed
+  # A new JVM per call (no agent), then the same calls answered by the resident agent.
+  measure "cached credentials (local policy), new JVM" env SENTINEL_AGENT=off "$repo/bin/sentinel" credentials --profile bench
+  measure "denied by policy, new JVM" env SENTINEL_AGENT=off "$repo/bin/sentinel" credentials --profile closed
+  measure "cached, new JVM without class-data sharing" env SENTINEL_AGENT=off SENTINEL_CDS=off "$repo/bin/sentinel" credentials --profile bench
+  start_agent
+  measure "cached credentials (local policy), agent" "$repo/bin/sentinel" credentials --profile bench
+  measure "denied by policy, agent" "$repo/bin/sentinel" credentials --profile closed
   printf 'credentials:\n  cache: false\n' >"$SENTINEL_HOME/config.yaml"
-  measure "credentials from STS (emulator, no cache)" "$repo/bin/sentinel" credentials --profile bench
+  measure "credentials from STS (emulator, no cache), new JVM" env SENTINEL_AGENT=off "$repo/bin/sentinel" credentials --profile bench
+  measure "credentials from STS (emulator, no cache), agent" "$repo/bin/sentinel" credentials --profile bench
   rm -f "$SENTINEL_HOME/config.yaml"
-  measure "cached credentials, SENTINEL_CDS=off" env SENTINEL_CDS=off "$repo/bin/sentinel" credentials --profile bench
+  rm -rf "$SENTINEL_AGENT_DIR"
 done

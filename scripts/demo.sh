@@ -44,6 +44,9 @@ export AWS_DEFAULT_REGION=us-east-1
 export AWS_CONFIG_FILE="$work/aws/config"
 export AWS_SHARED_CREDENTIALS_FILE="$work/aws/credentials"
 export SENTINEL_HOME="$work/sentinel-home"
+# The resident agent that answers later credential_process calls publishes itself here; removing the
+# directory at the end stops it within a second.
+export SENTINEL_AGENT_DIR="$work/agent"
 mkdir -p "$work/aws" "$SENTINEL_HOME/policies"
 
 say "Seeding the emulator: IAM user alice, roles app-dev and app-prod"

@@ -87,6 +87,7 @@ public final class Main {
         cli.addSubcommand(new ServerSessionCommand(platform));
         cli.addSubcommand(new ServerRevokeCommand(platform));
         cli.addSubcommand(new TrainStartupCommand(platform));
+        cli.addSubcommand(new AgentCommand());
         cli.addSubcommand(new CommandLine.HelpCommand());
         cli.setOut(new java.io.PrintWriter(platform.out(), true));
         cli.setErr(new java.io.PrintWriter(platform.err(), true));

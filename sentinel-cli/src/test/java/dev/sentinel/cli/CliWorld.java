@@ -56,6 +56,8 @@ final class CliWorld {
         env.put("AWS_ENDPOINT_URL", endpoint.toString());
         env.put("AWS_DEFAULT_REGION", "us-east-1");
         env.put("SENTINEL_HOME", home.toString());
+        // Real processes run a new JVM per call; the resident agent has its own tests (RealClientsIT).
+        env.put("SENTINEL_AGENT", "off");
         String cds = System.getProperty("sentinel.cds.dir");
         if (cds != null) {
             env.put("SENTINEL_CDS_DIR", cds);

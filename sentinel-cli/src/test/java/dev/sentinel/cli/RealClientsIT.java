@@ -148,6 +148,75 @@ class RealClientsIT {
     }
 
     @Test
+    void theResidentAgentAnswersLaterCredentialProcessCallsWithTheCallersEnvironment() throws Exception {
+        java.nio.file.Path jar = dir.resolve("sentinel.jar");
+        java.nio.file.Files.copy(
+                java.nio.file.Path.of(LAUNCHER).getParent().resolve("../sentinel-cli/target/sentinel.jar"),
+                jar,
+                java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        java.nio.file.Path agents = dir.resolve("agents");
+        Map<String, String> env =
+                Map.of("SENTINEL_AGENT", "on", "SENTINEL_AGENT_DIR", agents.toString(), "SENTINEL_JAR", jar.toString());
+        List<String> identity = CliWorld.command(
+                "aws", "sts", "get-caller-identity", "--profile", "dev", "--query", "Arn", "--output", "text");
+        try {
+            CliWorld.Result first = world.process(env, identity);
+            assertThat(first.exit()).as(first.err()).isZero();
+            java.nio.file.Path published = null;
+            for (int i = 0; i < 300 && published == null; i++) {
+                try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(agents)) {
+                    published = files.filter(f -> f.getFileName().toString().matches("agent-\\d+-[\\d-]+"))
+                            .findFirst()
+                            .orElse(null);
+                } catch (java.nio.file.NoSuchFileException notYet) {
+                    // the first call has not created the directory yet
+                }
+                Thread.sleep(100);
+            }
+            assertThat(published).as("the first call started an agent").isNotNull();
+            assertThat(java.nio.file.Files.getPosixFilePermissions(published))
+                    .containsOnly(
+                            java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+
+            // Put a corrupt jar of the same size and time in place: a new JVM could not start from it, so a
+            // working call proves the agent answered.
+            java.nio.file.attribute.FileTime stamp = java.nio.file.Files.getLastModifiedTime(jar);
+            long size = java.nio.file.Files.size(jar);
+            java.nio.file.Files.move(jar, dir.resolve("sentinel.jar.real"));
+            java.nio.file.Files.write(jar, new byte[(int) size]);
+            java.nio.file.Files.setLastModifiedTime(jar, stamp);
+
+            CliWorld.Result second = world.process(env, identity);
+            assertThat(second.exit()).as(second.err()).isZero();
+            assertThat(second.out().trim()).contains("assumed-role/" + devRole + "/sentinel." + user + ".d.");
+            CliWorld.Result denied = world.process(
+                    env,
+                    CliWorld.command("aws", "sts", "get-caller-identity", "--profile", "prod", "--output", "text"));
+            assertThat(denied.exit()).isNotZero();
+            assertThat(denied.err()).contains("POLICY_DENIED", "production is closed today");
+            assertThat(world.logLines()).hasSize(3);
+            assertThat(world.sentinel("audit", "verify-logs").exit()).isZero();
+
+            // A published agent that no longer answers is not a failure: the call runs in a new JVM.
+            java.nio.file.Files.move(
+                    dir.resolve("sentinel.jar.real"), jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            java.nio.file.Files.setLastModifiedTime(jar, stamp);
+            String stale = "1 not-the-token\n";
+            java.nio.file.Files.writeString(published, stale);
+            CliWorld.Result fallback = world.process(env, identity);
+            assertThat(fallback.exit()).as(fallback.err()).isZero();
+            assertThat(fallback.out().trim()).contains("assumed-role/" + devRole);
+        } finally {
+            try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(agents)) {
+                for (java.nio.file.Path file : files.toList()) {
+                    java.nio.file.Files.deleteIfExists(file);
+                }
+            }
+        }
+    }
+
+    @Test
     void execSurvivesCtrlCAndPassesTermToTheChild() throws Exception {
         java.nio.file.Path ready = dir.resolve("ready");
         String child =
