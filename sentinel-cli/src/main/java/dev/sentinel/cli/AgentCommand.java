@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
  * The resident helper behind {@code bin/sentinel credentials --profile P} (docs/performance.md): a JVM
  * that stays up between credential_process calls so each call skips JVM start-up. It answers on a
  * loopback port, only to clients that present the random token it wrote to an owner-only file, and runs
- * exactly the command a fresh process would run, with the caller's environment, so every call still
+ * exactly the command a fresh process would run, with the caller's environment (and only for callers whose
+ * process-wide settings equal its own; see {@link #sameProcessEnvironment}), so every call still
  * reads the configuration, evaluates the policy and writes the decision log. It keeps no state of its own
  * between calls and exits after {@code --idle} seconds without a call, or within a second of its file
  * being removed or taken over by another agent.
@@ -49,7 +50,8 @@ import picocli.CommandLine.Option;
         description = "Serve credential_process calls from a resident JVM (used by bin/sentinel).")
 final class AgentCommand implements Callable<Integer> {
     private static final int MAX_REQUEST = 1 << 20;
-    private static final int READ_TIMEOUT_MILLIS = 10_000;
+    /** A real client sends its whole request at once; anything slower is not one. */
+    private static final int READ_TIMEOUT_MILLIS = 2_000;
     /** How often the agent checks that its file is still there: removing the file stops it within this. */
     private static final int POLL_MILLIS = 1000;
 
@@ -73,7 +75,7 @@ final class AgentCommand implements Callable<Integer> {
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-        ExecutorService workers = Executors.newFixedThreadPool(2, runnable -> {
+        ExecutorService workers = Executors.newFixedThreadPool(8, runnable -> {
             Thread thread = new Thread(runnable, "sentinel-agent");
             thread.setDaemon(true);
             return thread;
@@ -137,6 +139,10 @@ final class AgentCommand implements Callable<Integer> {
                     env.put(entry.substring(0, equals), entry.substring(equals + 1));
                 }
             }
+            if (!sameProcessEnvironment(env, System.getenv())) {
+                client.getOutputStream().write("other-environment\n".getBytes(StandardCharsets.US_ASCII));
+                return;
+            }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             String home = env.getOrDefault("HOME", System.getProperty("user.home"));
@@ -159,6 +165,36 @@ final class AgentCommand implements Callable<Integer> {
         } catch (IOException | RuntimeException e) {
             // The client falls back to running the command itself when the answer is missing or cut.
         }
+    }
+
+    /**
+     * Whether a new process started with {@code caller}'s environment would behave as this one: parts of
+     * the AWS SDK and the JVM read the process environment directly (credential_source Environment,
+     * credential_process children, proxies, JVM options, the time zone), so the agent answers only callers
+     * whose variables of that kind all equal its own. Others get a new JVM from the launcher.
+     */
+    static boolean sameProcessEnvironment(Map<String, String> caller, Map<String, String> own) {
+        java.util.Set<String> names = new java.util.HashSet<>(caller.keySet());
+        names.addAll(own.keySet());
+        for (String name : names) {
+            if (processWide(name) && !java.util.Objects.equals(caller.get(name), own.get(name))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean processWide(String name) {
+        String upper = name.toUpperCase(java.util.Locale.ROOT);
+        return upper.startsWith("AWS_")
+                || upper.startsWith("SENTINEL_")
+                || upper.endsWith("_PROXY")
+                || upper.startsWith("JAVA_")
+                || upper.startsWith("_JAVA")
+                || upper.startsWith("JDK_")
+                || upper.equals("HOME")
+                || upper.equals("PATH")
+                || upper.equals("TZ");
     }
 
     /** The bytes up to {@code end} as UTF-8 text; fails on end of stream or an oversized request. */

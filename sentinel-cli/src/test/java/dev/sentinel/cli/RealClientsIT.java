@@ -196,6 +196,14 @@ class RealClientsIT {
             assertThat(denied.exit()).isNotZero();
             assertThat(denied.err()).contains("POLICY_DENIED", "production is closed today");
             assertThat(world.logLines()).hasSize(3);
+            // A caller whose process-wide settings differ (here one AWS variable) is never answered by an
+            // agent started with other settings: with the corrupt jar in place, its call cannot run at all.
+            Map<String, String> otherEnv = new java.util.HashMap<>(env);
+            otherEnv.put("AWS_MAX_ATTEMPTS", "4");
+            CliWorld.Result other = world.process(otherEnv, identity);
+            assertThat(other.exit()).isNotZero();
+            assertThat(other.err()).contains("jar");
+
             assertThat(world.sentinel("audit", "verify-logs").exit()).isZero();
 
             // A published agent that no longer answers is not a failure: the call runs in a new JVM.
@@ -213,6 +221,7 @@ class RealClientsIT {
                     java.nio.file.Files.deleteIfExists(file);
                 }
             }
+            Thread.sleep(1500); // an agent whose file is gone exits within a second
         }
     }
 
