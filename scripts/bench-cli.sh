@@ -77,7 +77,7 @@ for java in ${SENTINEL_BENCH_JAVAS:-"$(command -v java)" "$java25"}; do
   [ -x "$java" ] || continue
   export SENTINEL_JAVA=$java
   version=$("$java" -version 2>&1 | head -1)
-  SENTINEL_CDS=sync "$repo/bin/sentinel" credentials --profile bench >/dev/null
+  SENTINEL_AGENT=off SENTINEL_CDS=sync "$repo/bin/sentinel" credentials --profile bench >/dev/null
   echo "== $version"
   # A new JVM per call (no agent), then the same calls answered by the resident agent.
   measure "cached credentials (local policy), new JVM" env SENTINEL_AGENT=off "$repo/bin/sentinel" credentials --profile bench

@@ -187,7 +187,7 @@ final class AgentCommand implements Callable<Integer> {
     private static boolean processWide(String name) {
         String upper = name.toUpperCase(java.util.Locale.ROOT);
         return upper.startsWith("AWS_")
-                || upper.startsWith("SENTINEL_")
+                || (upper.startsWith("SENTINEL_") && !launcherOnly(upper))
                 || upper.endsWith("_PROXY")
                 || upper.startsWith("JAVA_")
                 || upper.startsWith("_JAVA")
@@ -195,6 +195,15 @@ final class AgentCommand implements Callable<Integer> {
                 || upper.equals("HOME")
                 || upper.equals("PATH")
                 || upper.equals("TZ");
+    }
+
+    /** Settings that only bin/sentinel reads; the jar, JVM and JVM options are part of the agent's own key. */
+    private static boolean launcherOnly(String name) {
+        return name.startsWith("SENTINEL_CDS")
+                || name.startsWith("SENTINEL_AGENT")
+                || name.equals("SENTINEL_JAVA")
+                || name.equals("SENTINEL_JAVA_OPTS")
+                || name.equals("SENTINEL_JAR");
     }
 
     /** The bytes up to {@code end} as UTF-8 text; fails on end of stream or an oversized request. */
