@@ -10,7 +10,6 @@ import dev.sentinel.yaml.InvalidDocumentException;
 import dev.sentinel.yaml.StrictYaml;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +42,6 @@ public final class ApprovalPolicyParser {
 
     private final StrictYaml yaml;
     private final ConditionParser conditions;
-    private final Map<String, Integer> ruleLines = new HashMap<>();
     private final List<Scope> scopes = new ArrayList<>();
 
     /** The part of a rule that decides which requests it applies to, kept even when the rest is invalid. */
@@ -123,7 +121,7 @@ public final class ApprovalPolicyParser {
         if (!(node instanceof MappingNode)) {
             return null;
         }
-        String name = name(node, fields.get("name"), where);
+        String name = conditions.uniqueRuleName(node, fields.get("name"), where);
         if (fields.containsKey("description")) {
             yaml.string(fields.get("description"), where + " description");
         }
@@ -178,24 +176,6 @@ public final class ApprovalPolicyParser {
         }
         return new ApprovalRule(
                 name, profiles, approvers, approvalsRequired, allowSelfApproval, maxDuration, autoApprove);
-    }
-
-    private String name(Node rule, Node node, String where) {
-        if (node == null) {
-            yaml.problem(rule, where + " has no name.", "Add 'name: <unique-name>'; every rule needs one.");
-            return null;
-        }
-        String name = yaml.string(node, where + " name");
-        if (name != null) {
-            Integer first = ruleLines.putIfAbsent(name, StrictYaml.line(node));
-            if (first != null) {
-                yaml.problem(
-                        node,
-                        "rule name '" + name + "' is used twice (first on line " + first + ").",
-                        "Give every rule a unique name.");
-            }
-        }
-        return name;
     }
 
     /** A rule's profiles decide alone which rule applies, so a rule is dead when an earlier one covers them. */

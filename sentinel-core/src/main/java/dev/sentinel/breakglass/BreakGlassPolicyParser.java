@@ -10,7 +10,6 @@ import dev.sentinel.yaml.StrictYaml;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +41,6 @@ public final class BreakGlassPolicyParser {
 
     private final StrictYaml yaml;
     private final ConditionParser conditions;
-    private final Map<String, Integer> ruleLines = new HashMap<>();
     private final List<Scope> scopes = new ArrayList<>();
 
     /** The part of a rule that decides which requests it applies to, kept even when the rest is invalid. */
@@ -115,7 +113,7 @@ public final class BreakGlassPolicyParser {
         if (!(node instanceof MappingNode)) {
             return null;
         }
-        String name = name(node, fields.get("name"), where);
+        String name = conditions.uniqueRuleName(node, fields.get("name"), where);
         if (fields.containsKey("description")) {
             yaml.string(fields.get("description"), where + " description");
         }
@@ -154,24 +152,6 @@ public final class BreakGlassPolicyParser {
             return null;
         }
         return new BreakGlassRule(name, profiles, users, reasonCodes, time, maxDuration, mfa, rateLimit);
-    }
-
-    private String name(Node rule, Node node, String where) {
-        if (node == null) {
-            yaml.problem(rule, where + " has no name.", "Add 'name: <unique-name>'; every rule needs one.");
-            return null;
-        }
-        String name = yaml.string(node, where + " name");
-        if (name != null) {
-            Integer first = ruleLines.putIfAbsent(name, StrictYaml.line(node));
-            if (first != null) {
-                yaml.problem(
-                        node,
-                        "rule name '" + name + "' is used twice (first on line " + first + ").",
-                        "Give every rule a unique name.");
-            }
-        }
-        return name;
     }
 
     /**

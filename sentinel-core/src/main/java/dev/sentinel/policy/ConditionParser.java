@@ -32,6 +32,7 @@ public final class ConditionParser {
 
     private final StrictYaml yaml;
     private final Map<String, ZoneId> zones = new HashMap<>();
+    private final Map<String, Integer> ruleLines = new HashMap<>();
 
     public ConditionParser(StrictYaml yaml) {
         this.yaml = requireNonNull(yaml, "yaml is null");
@@ -41,6 +42,30 @@ public final class ConditionParser {
      * Profile names and {@code *} globs, each checked to be a usable AWS config profile name. Null when
      * {@code node} is null or lists nothing, which the caller reads as "any profile".
      */
+    /**
+     * A rule's {@code name}: required, and unique within the document (a repeat names the line of the first).
+     *
+     * @param rule the rule's node, where a missing name is reported
+     * @param node the name's node, or null when the rule has none
+     */
+    public String uniqueRuleName(Node rule, Node node, String where) {
+        if (node == null) {
+            yaml.problem(rule, where + " has no name.", "Add 'name: <unique-name>'; every rule needs one.");
+            return null;
+        }
+        String name = yaml.string(node, where + " name");
+        if (name != null) {
+            Integer first = ruleLines.putIfAbsent(name, StrictYaml.line(node));
+            if (first != null) {
+                yaml.problem(
+                        node,
+                        "rule name '" + name + "' is used twice (first on line " + first + ").",
+                        "Give every rule a unique name.");
+            }
+        }
+        return name;
+    }
+
     public NameSet profiles(Node node, String what) {
         return names(node, what, true);
     }
