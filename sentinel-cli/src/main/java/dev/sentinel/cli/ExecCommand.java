@@ -11,10 +11,13 @@ import dev.sentinel.gate.Outcome;
 import dev.sentinel.identity.RequestId;
 import dev.sentinel.policy.Mode;
 import dev.sentinel.policy.ProfileName;
+import dev.sentinel.server.CredentialEndpoint;
 import dev.sentinel.server.LocalCredentialServer;
+import dev.sentinel.server.UnixSocketCredentialServer;
 import dev.sentinel.session.ServerSession;
 import dev.sentinel.session.SessionStore;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +39,10 @@ import picocli.CommandLine.Parameters;
             "",
             "Examples:",
             "  sentinel exec --profile prod-role -- aws s3 ls",
-            "  sentinel exec --profile dev-role -- terraform plan"
+            "  sentinel exec --profile dev-role -- terraform plan",
+            "  sentinel exec --server --socket --profile dev-role -- sh -c \\",
+            "    'curl -s --unix-socket \"$SENTINEL_CREDENTIALS_SOCKET\" \\",
+            "      -H \"Authorization: $SENTINEL_CREDENTIALS_TOKEN\" http://localhost/credentials'"
         })
 final class ExecCommand implements Callable<Integer> {
     static final List<String> REMOVED = List.of(
@@ -52,7 +58,9 @@ final class ExecCommand implements Callable<Integer> {
             "AWS_CONTAINER_AUTHORIZATION_TOKEN",
             "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
             "AWS_WEB_IDENTITY_TOKEN_FILE",
-            "AWS_ROLE_ARN");
+            "AWS_ROLE_ARN",
+            UnixSocketCredentialServer.SOCKET_VARIABLE,
+            UnixSocketCredentialServer.TOKEN_VARIABLE);
 
     /** The longest a server session may run; the server's credentials themselves last 15 minutes. */
     static final java.time.Duration MAX_SESSION = java.time.Duration.ofHours(12);
@@ -73,6 +81,14 @@ final class ExecCommand implements Callable<Integer> {
                     + " server, and credentials last 15 minutes unless the rule's max_server_duration says otherwise.")
     boolean server;
 
+    @Option(
+            names = "--socket",
+            description = "With --server: serve over a Unix domain socket that only your own user may use, instead"
+                    + " of loopback TCP. The child gets SENTINEL_CREDENTIALS_SOCKET and SENTINEL_CREDENTIALS_TOKEN."
+                    + " AWS SDKs cannot read container credentials from a socket: this is for tools and wrappers"
+                    + " that can, such as curl --unix-socket.")
+    boolean socket;
+
     @Parameters(
             paramLabel = "COMMAND",
             arity = "0..*",
@@ -85,6 +101,10 @@ final class ExecCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (socket && !server) {
+            throw new SentinelException(
+                    ErrorCode.USAGE, "--socket only applies to --server.", "Use 'sentinel exec --server --socket'.");
+        }
         Nesting.refuseInsideExec(platform);
         ProfileName name = Profiles.parse(profile);
         Sentinel sentinel = Sentinel.open(platform);
@@ -140,16 +160,21 @@ final class ExecCommand implements Callable<Integer> {
                 .println("sentinel: server session " + session.value() + " for profile '" + name
                         + "' (revoke with 'sentinel server-revoke " + session.value()
                         + " --reason TEXT --profile PROFILE')");
-        try (LocalCredentialServer endpoint = LocalCredentialServer.start(gate, name, session)) {
+        Path socketParent = Path.of(System.getProperty("java.io.tmpdir"));
+        try (CredentialEndpoint endpoint = socket
+                ? UnixSocketCredentialServer.start(
+                        gate, name, session, socketParent, w -> platform.err().println("sentinel: " + w))
+                : LocalCredentialServer.start(gate, name, session)) {
             Map<String, String> env = childEnvironment(platform.env(), name, sentinel.region(name));
-            env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", endpoint.uri().toString());
-            env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN", endpoint.token());
+            env.putAll(endpoint.childEnvironment());
             return run(argv, env);
         } catch (IOException e) {
             throw new SentinelException(
                     ErrorCode.INTERNAL_ERROR,
                     "Cannot start the local credential server: " + e.getMessage(),
-                    "Check that loopback networking is available.",
+                    socket
+                            ? "Check that " + socketParent + " is a writable directory."
+                            : "Check that loopback networking is available.",
                     e);
         } finally {
             sessions.end(session, platform.clock().instant());

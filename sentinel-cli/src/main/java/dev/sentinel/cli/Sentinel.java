@@ -29,6 +29,7 @@ import dev.sentinel.local.signing.SidecarSignatures;
 import dev.sentinel.policy.PolicySource;
 import dev.sentinel.policy.PolicyStore;
 import dev.sentinel.policy.ProfileName;
+import dev.sentinel.server.InMemoryCachingCredentialIssuer;
 import dev.sentinel.session.SessionStore;
 import dev.sentinel.signing.PolicySigner;
 import dev.sentinel.signing.SignatureVerifier;
@@ -48,6 +49,8 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class Sentinel {
     static final Duration IDENTITY_TTL = Duration.ofHours(1);
+    /** The local server fetches new credentials once its current ones have no more than this left. */
+    static final Duration SERVER_REFRESH_MARGIN = Duration.ofMinutes(5);
 
     private final Platform platform;
     private final SentinelHome home;
@@ -87,7 +90,7 @@ final class Sentinel {
     }
 
     Gate gate() {
-        return gate(config.credentialCache(), null);
+        return gate(false, null);
     }
 
     /** The approval and break-glass workflows, wired on first use. */
@@ -111,11 +114,14 @@ final class Sentinel {
     }
 
     /**
-     * The gate for the local credential server: the caller's identity may come from the cache, but every
-     * refresh gets fresh short-lived credentials, so a policy change takes effect at the next refresh.
+     * The gate for the local credential server. Every refresh is decided again and touches its session, so
+     * a policy change or a revocation takes effect at the next refresh. With the credential cache on, the
+     * caller's identity may come from the cache, and credentials issued earlier in the same server run are
+     * reused (in memory only) while more than {@link #SERVER_REFRESH_MARGIN} is left, under the same grant
+     * and within the lifetime the policy allows now.
      */
     Gate serverGate() {
-        return gate(false, sessions());
+        return gate(true, sessions());
     }
 
     /** Where server sessions are tracked: a SQLite file in the Sentinel home, or a DynamoDB table in team mode. */
@@ -129,8 +135,12 @@ final class Sentinel {
         return sessions;
     }
 
-    /** @param sessions where server sessions are tracked, or null outside the server */
-    private Gate gate(boolean cacheCredentials, SessionStore sessions) {
+    /**
+     * @param server whether the gate serves the local credential server, which keeps its credentials in
+     *     memory rather than in the file cache
+     * @param sessions where server sessions are tracked, or null outside the server
+     */
+    private Gate gate(boolean server, SessionStore sessions) {
         AuditSink audit = audit();
         GrantLookup grants = workflows().grants();
         if (!config.credentialCache()) {
@@ -149,9 +159,9 @@ final class Sentinel {
                 new CredentialCache(home.credentialCache(), subkey(cacheKey, "credential-cache"), aws::fingerprint);
         IdentityResolver identities =
                 new CachingIdentityResolver(cache, aws::identities, IDENTITY_TTL, platform.clock());
-        CredentialIssuer issuer = cacheCredentials
-                ? new CachingCredentialIssuer(cache, aws::issuer, config.refreshMargin(), platform.clock())
-                : aws.issuer();
+        CredentialIssuer issuer = server
+                ? new InMemoryCachingCredentialIssuer(aws.issuer(), SERVER_REFRESH_MARGIN, platform.clock())
+                : new CachingCredentialIssuer(cache, aws::issuer, config.refreshMargin(), platform.clock());
         return new Gate(identities, policies(), issuer, audit, platform.clock(), RequestId::random, sessions)
                 .withGrants(grants);
     }

@@ -4,13 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.sentinel.credentials.AwsCredentials;
-import dev.sentinel.gate.AccessRequest;
 import dev.sentinel.gate.Gate;
-import dev.sentinel.gate.Outcome;
 import dev.sentinel.identity.RequestId;
-import dev.sentinel.json.JsonWriter;
-import dev.sentinel.policy.Mode;
 import dev.sentinel.policy.ProfileName;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,9 +13,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.Base64;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -32,32 +25,20 @@ import java.util.concurrent.Executors;
  * request goes through the gate again in mode {@code server}, so a policy change takes effect at the
  * child's next refresh. Errors are {@code {"code","message"}} with the status of the error's category.
  */
-public final class LocalCredentialServer implements AutoCloseable {
-    public static final String PATH = "/credentials";
+public final class LocalCredentialServer implements CredentialEndpoint {
+    public static final String PATH = CredentialRequests.PATH;
+    public static final String URI_VARIABLE = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
+    public static final String TOKEN_VARIABLE = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
 
     private final HttpServer server;
     private final ExecutorService executor;
-    private final byte[] token;
-    private final String tokenText;
-    private final Gate gate;
-    private final ProfileName profile;
-    private final RequestId session;
+    private final CredentialRequests requests;
     private final int port;
 
-    private LocalCredentialServer(
-            HttpServer server,
-            ExecutorService executor,
-            String token,
-            Gate gate,
-            ProfileName profile,
-            RequestId session) {
+    private LocalCredentialServer(HttpServer server, ExecutorService executor, CredentialRequests requests) {
         this.server = server;
         this.executor = executor;
-        this.tokenText = token;
-        this.token = token.getBytes(StandardCharsets.US_ASCII);
-        this.gate = gate;
-        this.profile = profile;
-        this.session = session;
+        this.requests = requests;
         this.port = server.getAddress().getPort();
     }
 
@@ -73,16 +54,14 @@ public final class LocalCredentialServer implements AutoCloseable {
     public static LocalCredentialServer start(Gate gate, ProfileName profile, RequestId session) throws IOException {
         requireNonNull(gate, "gate is null");
         requireNonNull(profile, "profile is null");
-        byte[] random = new byte[32];
-        new SecureRandom().nextBytes(random);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        CredentialRequests requests = new CredentialRequests(gate, profile, session, TOKEN_VARIABLE);
         HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         ExecutorService executor = Executors.newFixedThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "sentinel-credential-server");
             thread.setDaemon(true);
             return thread;
         });
-        LocalCredentialServer server = new LocalCredentialServer(http, executor, token, gate, profile, session);
+        LocalCredentialServer server = new LocalCredentialServer(http, executor, requests);
         http.createContext("/", server::handle);
         http.setExecutor(executor);
         http.start();
@@ -96,7 +75,12 @@ public final class LocalCredentialServer implements AutoCloseable {
 
     /** The value for {@code AWS_CONTAINER_AUTHORIZATION_TOKEN}: a secret for the child only. */
     public String token() {
-        return tokenText;
+        return requests.token();
+    }
+
+    @Override
+    public Map<String, String> childEnvironment() {
+        return Map.of(URI_VARIABLE, uri().toString(), TOKEN_VARIABLE, token());
     }
 
     @Override
@@ -112,63 +96,21 @@ public final class LocalCredentialServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            if (!"GET".equals(exchange.getRequestMethod())) {
-                send(exchange, 405, error("METHOD_NOT_ALLOWED", "Only GET is served."));
-                return;
-            }
-            if (!PATH.equals(exchange.getRequestURI().getPath())) {
-                send(exchange, 404, error("NOT_FOUND", "Credentials are served at " + PATH + "."));
-                return;
-            }
             String host = exchange.getRequestHeaders().getFirst("Host");
-            if (!("127.0.0.1:" + port).equals(host) && !("localhost:" + port).equals(host)) {
-                send(exchange, 403, error("FORBIDDEN_HOST", "The Host header does not name this loopback endpoint."));
-                return;
+            CredentialRequests.Reply reply = ("127.0.0.1:" + port).equals(host) || ("localhost:" + port).equals(host)
+                    ? requests.answer(
+                            exchange.getRequestMethod(),
+                            exchange.getRequestURI().getPath(),
+                            exchange.getRequestHeaders().getFirst("Authorization"))
+                    : CredentialRequests.error(
+                            403, "FORBIDDEN_HOST", "The Host header does not name this loopback endpoint.");
+            byte[] bytes = reply.json().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.getResponseHeaders().set("Cache-Control", "no-store");
+            exchange.sendResponseHeaders(reply.status(), bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
             }
-            String presented = exchange.getRequestHeaders().getFirst("Authorization");
-            if (presented == null || !MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.US_ASCII))) {
-                send(exchange, 401, error("UNAUTHORIZED", "A valid AWS_CONTAINER_AUTHORIZATION_TOKEN is required."));
-                return;
-            }
-            Outcome outcome = gate.request(
-                    session == null
-                            ? new AccessRequest(profile, Mode.SERVER, null)
-                            : AccessRequest.inSession(profile, session));
-            if (outcome instanceof Outcome.Issued issued) {
-                send(exchange, 200, body(issued.credentials().credentials()));
-            } else {
-                Outcome.Refused refused = (Outcome.Refused) outcome;
-                send(
-                        exchange,
-                        refused.code().category().httpStatus(),
-                        error(
-                                refused.code().name(),
-                                refused.message() + " (decision id "
-                                        + refused.decisionId().value() + ")"));
-            }
-        }
-    }
-
-    static String body(AwsCredentials credentials) {
-        return JsonWriter.object()
-                .field("AccessKeyId", credentials.accessKeyId())
-                .field("SecretAccessKey", credentials.secretAccessKey())
-                .field("Token", credentials.sessionToken())
-                .field("Expiration", credentials.expiration().toString())
-                .close();
-    }
-
-    private static String error(String code, String message) {
-        return JsonWriter.object().field("code", code).field("message", message).close();
-    }
-
-    private static void send(HttpExchange exchange, int status, String json) throws IOException {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
         }
     }
 }
