@@ -6,6 +6,7 @@ import dev.sentinel.credentials.CredentialIssuer;
 import dev.sentinel.credentials.IssueRequest;
 import dev.sentinel.credentials.IssuedCredentials;
 import dev.sentinel.identity.CallerIdentity;
+import dev.sentinel.identity.Grant;
 import dev.sentinel.policy.ProfileName;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,8 +16,10 @@ import java.util.function.Supplier;
 /**
  * Reuses issued credentials until {@code refreshMargin} before they expire. It sits behind the gate, so
  * the policy has already allowed this very call; cached credentials are handed out only to the same
- * caller, and only if they do not outlive the lifetime the policy now allows. Concurrent processes wait
- * for one fetch instead of stampeding STS. The delegate is created only when STS must be called.
+ * caller, only under the same grant (direct, or the same approval or break-glass event, so CloudTrail never
+ * ties a call to a grant that did not allow it), and only if they do not outlive the lifetime the policy
+ * now allows. Concurrent processes wait for one fetch instead of stampeding STS. The delegate is created
+ * only when STS must be called.
  */
 public final class CachingCredentialIssuer implements CredentialIssuer {
     private final CredentialCache cache;
@@ -62,10 +65,18 @@ public final class CachingCredentialIssuer implements CredentialIssuer {
         });
     }
 
+    /** How credentials were granted; ones STS could not stamp (GetSessionToken) count as direct. */
+    private static Grant grantOf(IssuedCredentials issued) {
+        return issued.sourceIdentity() == null
+                ? Grant.DIRECT
+                : issued.sourceIdentity().grant();
+    }
+
     private boolean reusable(CacheEntry entry, IssueRequest request) {
         if (entry == null
                 || entry.issued == null
-                || !entry.identity.arn().equals(request.caller().arn())) {
+                || !entry.identity.arn().equals(request.caller().arn())
+                || !grantOf(entry.issued).equals(request.sourceIdentity().grant())) {
             return false;
         }
         Instant now = clock.instant();

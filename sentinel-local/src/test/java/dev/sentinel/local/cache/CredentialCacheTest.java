@@ -107,6 +107,25 @@ class CredentialCacheTest {
     }
 
     @Test
+    void credentialsIssuedUnderOneGrantAreNeverReusedUnderAnother() {
+        IssuedCredentials direct = issuer().issue(request(ALICE, null));
+        IssueRequest approved = new IssueRequest(
+                PROD,
+                ALICE,
+                SourceIdentity.of("alice", Grant.approval(new RequestId("aaaaaaaaaa")), RequestId.random()),
+                null);
+
+        IssuedCredentials underApproval = issuer().issue(approved);
+
+        assertThat(underApproval.cached()).isFalse();
+        assertThat(underApproval.credentials().accessKeyId())
+                .isNotEqualTo(direct.credentials().accessKeyId());
+        assertThat(underApproval.sourceIdentity().grant())
+                .isEqualTo(approved.sourceIdentity().grant());
+        assertThat(issuer().issue(approved).cached()).isTrue();
+    }
+
+    @Test
     void neverHandsOneCallersCredentialsToAnother() {
         issuer().issue(request(ALICE, null));
         IssuedCredentials forBob = issuer().issue(request(BOB, null));
