@@ -41,6 +41,7 @@ public final class PolicyParser {
 
     private StrictYaml yaml;
     private ConditionParser shared;
+    private final Set<String> ruleNames = new HashSet<>();
 
     private PolicyParser() {}
 
@@ -80,17 +81,10 @@ public final class PolicyParser {
                         "the policy has no 'rules'.",
                         "Add a 'rules:' list; with no rules every request is denied.");
             } else {
-                Set<String> names = new HashSet<>();
                 List<Node> items = yaml.sequence(rulesNode, "rules");
                 for (int i = 0; i < items.size(); i++) {
                     Rule rule = rule(items.get(i), i);
                     if (rule != null) {
-                        if (!names.add(rule.name())) {
-                            yaml.problem(
-                                    items.get(i),
-                                    "rule name '" + rule.name() + "' is used twice.",
-                                    "Give every rule a unique name; decisions and logs quote it.");
-                        }
                         rules.add(rule);
                     }
                 }
@@ -115,6 +109,13 @@ public final class PolicyParser {
             yaml.problem(node, where + " has no name.", "Add 'name: <unique-name>'; decisions quote it.");
         }
         if (name != null) {
+            // Checked here, before the rule's other fields: a rule with another mistake still claims its name.
+            if (!ruleNames.add(name)) {
+                yaml.problem(
+                        node,
+                        "rule name '" + name + "' is used twice.",
+                        "Give every rule a unique name; decisions and logs quote it.");
+            }
             where = "rule '" + name + "'";
         }
         Effect effect = null;

@@ -356,6 +356,24 @@ class PolicyValidationTest {
     }
 
     @Test
+    void aDuplicateNameIsFoundEvenWhenTheFirstRuleHasAnotherMistake() {
+        List<Problem> problems = problemsOf(
+                """
+                version: "1"
+                rules:
+                  - name: a
+                    effect: alow
+                  - name: a
+                    effect: deny
+                """);
+
+        assertThat(problems).extracting(Problem::message).anySatisfy(m -> assertThat(m)
+                .contains("unknown effect"));
+        assertThat(problems).extracting(Problem::message).anySatisfy(m -> assertThat(m)
+                .contains("'a' is used twice"));
+    }
+
+    @Test
     void refusesDuplicateKeys() {
         Problem problem = onlyProblem(
                 """
