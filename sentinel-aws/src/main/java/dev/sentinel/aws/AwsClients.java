@@ -25,6 +25,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -84,6 +85,15 @@ public final class AwsClients {
         return dynamo.computeIfAbsent(name.value() + "\0" + regionOverride, n -> configure(
                         DynamoDbClient.builder(), name, "DYNAMODB", regionOverride)
                 .build());
+    }
+
+    /**
+     * Ends role credentials already handed out through IAM, called with {@code profile}'s base credentials
+     * (a fresh client each time: revocations are rare).
+     */
+    public IamSourceIdentityRevoker sourceIdentityRevoker(ProfileName profile) {
+        return new IamSourceIdentityRevoker(
+                configure(IamClient.builder(), profile, "IAM", null).build(), endpointDescription(profile, "IAM"));
     }
 
     /** The session store in DynamoDB table {@code table}, called with {@code profile}'s base credentials. */

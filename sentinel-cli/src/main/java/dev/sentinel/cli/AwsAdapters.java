@@ -46,6 +46,9 @@ interface AwsAdapters {
     dev.sentinel.notify.Notifier snsNotifier(
             ProfileName awsProfile, String region, String topicArn, java.util.function.Consumer<String> warnings);
 
+    /** Ends role credentials already handed out through IAM, called with the credentials of {@code awsProfile}. */
+    dev.sentinel.session.SourceIdentityRevoker iamRevoker(ProfileName awsProfile);
+
     /** A KMS signing key, called with the credentials of {@code awsProfile}. */
     KmsPolicyKey kmsKey(ProfileName awsProfile, String keyId);
 }

@@ -103,6 +103,11 @@ final class AwsWiring implements AwsAdapters {
     }
 
     @Override
+    public dev.sentinel.session.SourceIdentityRevoker iamRevoker(ProfileName awsProfile) {
+        return clients().sourceIdentityRevoker(awsProfile);
+    }
+
+    @Override
     public KmsPolicyKey kmsKey(ProfileName awsProfile, String keyId) {
         return KmsPolicyKey.open(clients(), awsProfile, keyId);
     }

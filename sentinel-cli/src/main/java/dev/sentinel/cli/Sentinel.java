@@ -30,7 +30,9 @@ import dev.sentinel.policy.PolicySource;
 import dev.sentinel.policy.PolicyStore;
 import dev.sentinel.policy.ProfileName;
 import dev.sentinel.server.InMemoryCachingCredentialIssuer;
+import dev.sentinel.session.SessionRevocation;
 import dev.sentinel.session.SessionStore;
+import dev.sentinel.session.SourceIdentityRevoker;
 import dev.sentinel.signing.PolicySigner;
 import dev.sentinel.signing.SignatureVerifier;
 import dev.sentinel.signing.VerifyingPolicySource;
@@ -134,6 +136,29 @@ final class Sentinel {
         }
         return sessions;
     }
+
+    /** Revokes server sessions, and on request ends the credentials they handed out. */
+    SessionRevocation revocation() {
+        return new SessionRevocation(sessions(), platform.clock());
+    }
+
+    /**
+     * Writes and removes the IAM denies that end handed-out credentials, with the credentials of
+     * {@code awsProfileOverride} or else {@code sessions.revoke_aws_profile}.
+     */
+    SourceIdentityRevoker iamRevoker(String awsProfileOverride) {
+        String profile = awsProfileOverride != null ? awsProfileOverride : config.revokeAwsProfile();
+        if (profile == null) {
+            throw new SentinelException(
+                    ErrorCode.CONFIG_INVALID,
+                    "No AWS profile is set to write IAM deny policies with.",
+                    "Pass --aws-profile, or set sessions.revoke_aws_profile in config.yaml. " + IAM_PERMISSIONS);
+        }
+        return aws.iamRevoker(Profiles.parse(profile));
+    }
+
+    static final String IAM_PERMISSIONS = "That profile needs iam:PutRolePolicy, iam:DeleteRolePolicy,"
+            + " iam:ListRolePolicies and iam:GetRolePolicy on the protected roles (docs/credentials.md).";
 
     /**
      * @param server whether the gate serves the local credential server, which keeps its credentials in

@@ -36,6 +36,7 @@ record SentinelConfig(
         String sessionTable,
         String sessionAwsProfile,
         String sessionRegion,
+        String revokeAwsProfile,
         WorkflowConfig workflows) {
 
     enum PolicySourceKind {
@@ -72,6 +73,7 @@ record SentinelConfig(
                 DEFAULT_REFRESH_MARGIN,
                 false,
                 LOCAL_KEY,
+                null,
                 null,
                 null,
                 null,
@@ -206,9 +208,15 @@ record SentinelConfig(
         String sessionTable = null;
         String sessionAwsProfile = null;
         String sessionRegion = null;
+        String revokeAwsProfile = null;
         if (top.containsKey("sessions")) {
-            Map<String, Node> sessions =
-                    yaml.mapping(top.get("sessions"), "sessions", List.of("store", "table", "aws_profile", "region"));
+            Map<String, Node> sessions = yaml.mapping(
+                    top.get("sessions"),
+                    "sessions",
+                    List.of("store", "table", "aws_profile", "region", "revoke_aws_profile"));
+            if (sessions.containsKey("revoke_aws_profile")) {
+                revokeAwsProfile = yaml.string(sessions.get("revoke_aws_profile"), "sessions.revoke_aws_profile");
+            }
             String store =
                     sessions.containsKey("store") ? yaml.string(sessions.get("store"), "sessions.store") : "sqlite";
             if ("dynamodb".equals(store)) {
@@ -255,6 +263,7 @@ record SentinelConfig(
                 sessionTable,
                 sessionAwsProfile,
                 sessionRegion,
+                revokeAwsProfile,
                 workflows);
     }
 

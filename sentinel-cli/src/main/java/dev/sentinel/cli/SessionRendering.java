@@ -1,6 +1,7 @@
 package dev.sentinel.cli;
 
 import dev.sentinel.json.JsonWriter;
+import dev.sentinel.session.Issuance;
 import dev.sentinel.session.ServerSession;
 import java.time.Instant;
 import java.util.Locale;
@@ -21,7 +22,27 @@ final class SessionRendering {
                 .field("request_count", s.requestCount())
                 .field("revoked_by", s.revokedBy())
                 .field("revoked_reason", s.revokedReason())
+                .rawField("credentials", credentials(s))
                 .close();
+    }
+
+    /** The credentials handed out within the session that a revocation with --now would consider. */
+    private static String credentials(ServerSession s) {
+        StringBuilder json = new StringBuilder("[");
+        for (Issuance issuance : s.issuances()) {
+            if (json.length() > 1) {
+                json.append(',');
+            }
+            json.append(JsonWriter.object()
+                    .field("decision_id", issuance.decision().value())
+                    .field(
+                            "source_identity",
+                            issuance.stamped() ? issuance.sourceIdentity().format() : null)
+                    .field("role_arn", issuance.roleArn())
+                    .field("expires_at", issuance.expiresAt().toString())
+                    .close());
+        }
+        return json.append(']').toString();
     }
 
     static String line(ServerSession s, Instant now) {

@@ -226,6 +226,11 @@ final class TrainStartupCommand implements Callable<Integer> {
         }
 
         @Override
+        public dev.sentinel.session.SourceIdentityRevoker iamRevoker(ProfileName awsProfile) {
+            throw localOnly();
+        }
+
+        @Override
         public dev.sentinel.approval.ApprovalStore dynamoApprovals(
                 ProfileName awsProfile, String table, String region) {
             throw localOnly();

@@ -110,4 +110,16 @@ class SentinelConfigTest {
         assertThat(invalid("sessions:\n  store: dynamodb\n").getMessage()).contains("needs sessions.aws_profile");
         assertThat(invalid("sessions:\n  store: redis\n").getMessage()).contains("unknown session store 'redis'");
     }
+
+    @Test
+    void theProfileThatWritesIamDeniesIsASessionsSetting() {
+        assertThat(parse("sessions:\n  revoke_aws_profile: iam-admin\n").revokeAwsProfile())
+                .isEqualTo("iam-admin");
+        assertThat(parse("sessions:\n  store: dynamodb\n  aws_profile: ops\n  revoke_aws_profile: iam-admin\n")
+                        .revokeAwsProfile())
+                .isEqualTo("iam-admin");
+        assertThat(parse("").revokeAwsProfile()).isNull();
+        assertThat(invalid("sessions:\n  revoke_profile: iam-admin\n").getMessage())
+                .contains("revoke_profile");
+    }
 }

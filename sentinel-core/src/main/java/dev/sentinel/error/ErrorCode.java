@@ -49,7 +49,8 @@ public enum ErrorCode {
     CREDENTIALS_UNAVAILABLE(ErrorCategory.AWS),
     AWS_ACCESS_DENIED(ErrorCategory.AWS),
     AWS_UNREACHABLE(ErrorCategory.AWS),
-    AWS_ERROR(ErrorCategory.AWS);
+    AWS_ERROR(ErrorCategory.AWS),
+    IAM_POLICY_TOO_LARGE(ErrorCategory.AWS);
 
     private final ErrorCategory category;
 

@@ -22,6 +22,7 @@ import dev.sentinel.policy.Mode;
 import dev.sentinel.policy.PolicySource;
 import dev.sentinel.policy.ProfileName;
 import dev.sentinel.policy.Rule;
+import dev.sentinel.session.Issuance;
 import dev.sentinel.session.SessionStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,7 +34,8 @@ import java.util.function.Supplier;
  * The one place where a policy decision becomes "issue" or "refuse" (DESIGN.md 3). Every credential path
  * (credential_process, exec, servers) comes through here. It fails closed: any error while learning the
  * caller, loading the policy, issuing or recording means nothing is issued. Every request is recorded,
- * and credentials are returned only after their record was written.
+ * and credentials are returned only after their record was written; within a tracked session, also only
+ * after the session recorded them (so that {@code server-revoke --now} can end them).
  */
 public final class Gate {
     public static final Duration DEFAULT_SERVER_DURATION = Duration.ofMinutes(15);
@@ -150,6 +152,12 @@ public final class Gate {
             IssuedCredentials issued = issuer.issue(new IssueRequest(request.profile(), caller, stamp, lifetime));
             Outcome.Issued outcome = new Outcome.Issued(decisionId, caller, decision, issued);
             try {
+                if (request.session() != null && !issued.cached()) {
+                    // Conditional on the session still being active: a revocation either lists these
+                    // credentials (and can deny them) or refuses them here, before they are handed out.
+                    // Credentials reused within the run were recorded when they were first issued in it.
+                    sessions.recordIssuance(request.session(), Issuance.of(decisionId, issued), now);
+                }
                 audit.record(entry(now, request, policy, outcome, grant));
             } catch (RuntimeException e) {
                 // Never handed out, so never kept: a later call must not reuse credentials no line records.

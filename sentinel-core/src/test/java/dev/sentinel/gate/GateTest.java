@@ -14,10 +14,14 @@ import dev.sentinel.identity.CallerIdentity;
 import dev.sentinel.identity.Grant;
 import dev.sentinel.identity.IdentityResolver;
 import dev.sentinel.identity.RequestId;
+import dev.sentinel.identity.SourceIdentity;
 import dev.sentinel.policy.LoadedPolicy;
 import dev.sentinel.policy.Mode;
 import dev.sentinel.policy.PolicySource;
 import dev.sentinel.policy.ProfileName;
+import dev.sentinel.session.Issuance;
+import dev.sentinel.session.ServerSession;
+import dev.sentinel.session.SessionStore;
 import dev.sentinel.testing.RecordingAuditSink;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,6 +29,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class GateTest {
@@ -181,44 +186,58 @@ class GateTest {
         assertThat(refused(Mode.CREDENTIAL_PROCESS).code()).isEqualTo(ErrorCode.INTERNAL_ERROR);
     }
 
-    @Test
-    void requireServerSessionIssuesOnlyWithinATrackedSession() {
-        policyText = "version: \"1\"\nrules:\n  - name: tracked\n    effect: require_server_session\n";
-        RequestId session = new RequestId("sessionaaa");
-        List<RequestId> touched = new ArrayList<>();
-        dev.sentinel.session.SessionStore store = new dev.sentinel.session.SessionStore() {
-            @Override
-            public void create(dev.sentinel.session.ServerSession s) {}
+    /** Sessions for the gate: one active session; {@code revokeBeforeRecord} revokes it between touch and record. */
+    private static final class OneSession implements SessionStore {
+        final RequestId session;
+        final List<RequestId> touched = new ArrayList<>();
+        final List<Issuance> recorded = new ArrayList<>();
+        boolean revokeBeforeRecord;
 
-            @Override
-            public java.util.Optional<dev.sentinel.session.ServerSession> get(RequestId id) {
-                return java.util.Optional.empty();
+        OneSession(RequestId session) {
+            this.session = session;
+        }
+
+        @Override
+        public void create(ServerSession s) {}
+
+        @Override
+        public Optional<ServerSession> get(RequestId id) {
+            return Optional.empty();
+        }
+
+        @Override
+        public ServerSession touch(RequestId id, Instant now) {
+            touched.add(id);
+            if (!id.equals(session)) {
+                throw new SentinelException(ErrorCode.SESSION_REVOKED, "revoked", "");
             }
+            return null;
+        }
 
-            @Override
-            public dev.sentinel.session.ServerSession touch(RequestId id, Instant now) {
-                touched.add(id);
-                if (!id.equals(session)) {
-                    throw new SentinelException(ErrorCode.SESSION_REVOKED, "revoked", "");
-                }
-                return null;
+        @Override
+        public void recordIssuance(RequestId id, Issuance issuance, Instant now) {
+            if (revokeBeforeRecord) {
+                throw new SentinelException(ErrorCode.SESSION_REVOKED, "Server session " + id + " was revoked", "");
             }
+            recorded.add(issuance);
+        }
 
-            @Override
-            public dev.sentinel.session.ServerSession revoke(RequestId id, String by, String reason, Instant now) {
-                return null;
-            }
+        @Override
+        public ServerSession revoke(RequestId id, String by, String reason, Instant now) {
+            return null;
+        }
 
-            @Override
-            public void end(RequestId id, Instant now) {}
+        @Override
+        public void end(RequestId id, Instant now) {}
 
-            @Override
-            public List<dev.sentinel.session.ServerSession> list(
-                    dev.sentinel.session.ServerSession.Status status, int limit) {
-                return List.of();
-            }
-        };
-        Gate gate = new Gate(
+        @Override
+        public List<ServerSession> list(ServerSession.Status status, int limit) {
+            return List.of();
+        }
+    }
+
+    private Gate sessionGate(SessionStore store) {
+        return new Gate(
                 identities,
                 policies,
                 issuer,
@@ -226,6 +245,14 @@ class GateTest {
                 Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC),
                 () -> ID,
                 store);
+    }
+
+    @Test
+    void requireServerSessionIssuesOnlyWithinATrackedSession() {
+        policyText = "version: \"1\"\nrules:\n  - name: tracked\n    effect: require_server_session\n";
+        RequestId session = new RequestId("sessionaaa");
+        OneSession store = new OneSession(session);
+        Gate gate = sessionGate(store);
         assertThat(gate.request(AccessRequest.inSession(PROD, session))).isInstanceOf(Outcome.Issued.class);
         assertThat(issued.get(0).maxDuration()).isEqualTo(Duration.ofMinutes(15));
         assertThat(audit.entries.get(0).session()).isEqualTo("sessionaaa");
@@ -233,11 +260,53 @@ class GateTest {
         Outcome revoked = gate.request(AccessRequest.inSession(PROD, new RequestId("otherbbbbb")));
         assertThat(revoked).isInstanceOf(Outcome.Refused.class);
         assertThat(((Outcome.Refused) revoked).code()).isEqualTo(ErrorCode.SESSION_REVOKED);
-        assertThat(touched).hasSize(2);
+        assertThat(store.touched).hasSize(2);
 
         Outcome untracked = gate.request(new AccessRequest(PROD, Mode.SERVER, null));
         assertThat(((Outcome.Refused) untracked).code()).isEqualTo(ErrorCode.SERVER_MODE_REQUIRED);
         assertThat(issued).hasSize(1);
+    }
+
+    @Test
+    void theSessionRecordsWhatItWasIssuedSoARevocationCanDenyIt() {
+        RequestId session = new RequestId("sessionaaa");
+        OneSession store = new OneSession(session);
+
+        Outcome outcome = sessionGate(store).request(AccessRequest.inSession(PROD, session));
+
+        assertThat(outcome).isInstanceOf(Outcome.Issued.class);
+        assertThat(store.recorded)
+                .containsExactly(new Issuance(
+                        ID,
+                        SourceIdentity.of("alice", Grant.DIRECT, ID),
+                        "arn:aws:iam::123456789012:role/prod",
+                        Instant.parse("2026-11-22T11:00:00Z")));
+    }
+
+    @Test
+    void credentialsTheSessionCouldNotRecordAreNeverHandedOut() {
+        RequestId session = new RequestId("sessionaaa");
+        OneSession store = new OneSession(session);
+        store.revokeBeforeRecord = true;
+
+        Outcome outcome = sessionGate(store).request(AccessRequest.inSession(PROD, session));
+
+        assertThat(outcome).isInstanceOf(Outcome.Refused.class);
+        assertThat(((Outcome.Refused) outcome).code()).isEqualTo(ErrorCode.SESSION_REVOKED);
+        assertThat(discarded).containsExactly(PROD);
+        assertThat(audit.entries).singleElement().satisfies(entry -> {
+            assertThat(entry.outcome()).isEqualTo(DecisionEntry.REFUSED);
+            assertThat(entry.code()).isEqualTo("SESSION_REVOKED");
+            assertThat(entry.sourceIdentity()).isNull();
+        });
+    }
+
+    @Test
+    void credentialsOutsideASessionAreNotRecorded() {
+        OneSession store = new OneSession(new RequestId("sessionaaa"));
+        Outcome outcome = sessionGate(store).request(new AccessRequest(PROD, Mode.SERVER, null));
+        assertThat(outcome).isInstanceOf(Outcome.Issued.class);
+        assertThat(store.recorded).isEmpty();
     }
 
     @Test

@@ -5,14 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sentinel.error.ErrorCode;
 import dev.sentinel.error.SentinelException;
+import dev.sentinel.identity.Grant;
 import dev.sentinel.identity.RequestId;
+import dev.sentinel.identity.SourceIdentity;
+import dev.sentinel.session.Issuance;
 import dev.sentinel.session.ServerSession;
 import dev.sentinel.session.SessionStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -138,6 +143,112 @@ public abstract class SessionStoreContract {
         store().revoke(revoked, "bob", "x", T0.plusSeconds(1));
         store().end(revoked, T0.plusSeconds(2));
         assertThat(store().get(revoked).orElseThrow().status()).isEqualTo(ServerSession.Status.REVOKED);
+    }
+
+    protected static final String ROLE = "arn:aws:iam::123456789012:role/prod";
+
+    protected static Issuance stamped(Instant expiresAt) {
+        RequestId decision = RequestId.random();
+        return new Issuance(decision, SourceIdentity.of("alice", Grant.DIRECT, decision), ROLE, expiresAt);
+    }
+
+    @Test
+    void recordsTheCredentialsHandedOutInASession() {
+        RequestId id = RequestId.random();
+        store().create(session(id, T0, Duration.ofHours(12)));
+        Issuance later = stamped(T0.plus(Duration.ofMinutes(20)));
+        Issuance earlier = stamped(T0.plus(Duration.ofMinutes(15)));
+        Issuance unstamped = new Issuance(RequestId.random(), null, null, T0.plus(Duration.ofMinutes(30)));
+        store().recordIssuance(id, later, T0);
+        store().recordIssuance(id, earlier, T0.plusSeconds(1));
+        store().recordIssuance(id, unstamped, T0.plusSeconds(2));
+
+        assertThat(store().get(id).orElseThrow().issuances()).containsExactly(earlier, later, unstamped);
+        assertThat(store().list(null, 100))
+                .filteredOn(s -> s.id().equals(id))
+                .singleElement()
+                .satisfies(s -> assertThat(s.issuances()).containsExactly(earlier, later, unstamped));
+        assertThat(store().get(id).orElseThrow().requestCount())
+                .as("recording is not a refresh")
+                .isZero();
+    }
+
+    @Test
+    void aRevokedSessionListsItsIssuancesAndAcceptsNoMore() {
+        RequestId id = RequestId.random();
+        store().create(session(id, T0, Duration.ofHours(1)));
+        Issuance handedOut = stamped(T0.plus(Duration.ofMinutes(15)));
+        store().recordIssuance(id, handedOut, T0);
+
+        ServerSession revoked = store().revoke(id, "bob", "laptop stolen", T0.plusSeconds(5));
+        assertThat(revoked.issuances()).containsExactly(handedOut);
+        refused(
+                () -> store().recordIssuance(id, stamped(T0.plus(Duration.ofMinutes(16))), T0.plusSeconds(6)),
+                ErrorCode.SESSION_REVOKED);
+        assertThat(store().get(id).orElseThrow().issuances()).containsExactly(handedOut);
+    }
+
+    @Test
+    void issuancesOutsideAnActiveSessionAreRefused() {
+        RequestId ended = RequestId.random();
+        store().create(session(ended, T0, Duration.ofMinutes(5)));
+        refused(
+                () -> store().recordIssuance(
+                                ended, stamped(T0.plus(Duration.ofMinutes(20))), T0.plus(Duration.ofMinutes(5))),
+                ErrorCode.SESSION_EXPIRED);
+        refused(() -> store().recordIssuance(RequestId.random(), stamped(T0), T0), ErrorCode.SESSION_NOT_FOUND);
+        assertThat(store().get(ended).orElseThrow().issuances()).isEmpty();
+    }
+
+    @Test
+    void issuancesThatExpiredLongAgoAreForgottenAndRecentOnesKept() {
+        RequestId id = RequestId.random();
+        store().create(session(id, T0, Duration.ofHours(12)));
+        Issuance old = stamped(T0.plus(Duration.ofMinutes(15)));
+        Issuance recent = stamped(T0.plus(Duration.ofMinutes(40)));
+        store().recordIssuance(id, old, T0);
+        store().recordIssuance(id, recent, T0.plus(Duration.ofMinutes(25)));
+        Instant later = T0.plus(Duration.ofMinutes(15))
+                .plus(SessionStore.FORGET_ISSUANCES_AFTER)
+                .plusSeconds(1);
+        Issuance current = stamped(later.plus(Duration.ofMinutes(15)));
+        store().recordIssuance(id, current, later);
+
+        assertThat(store().get(id).orElseThrow().issuances()).containsExactly(recent, current);
+    }
+
+    @Test
+    void aRevocationRacingIssuancesListsEveryIssuanceThatWasRecorded() throws Exception {
+        RequestId id = RequestId.random();
+        store().create(session(id, T0, Duration.ofHours(1)));
+        Set<Issuance> recorded = ConcurrentHashMap.newKeySet();
+        ServerSession[] revoked = new ServerSession[1];
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        List<Callable<Void>> calls = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            calls.add(() -> {
+                for (int n = 0; n < 4; n++) {
+                    Issuance issuance = stamped(T0.plus(Duration.ofMinutes(15)));
+                    try {
+                        store().recordIssuance(id, issuance, T0.plusSeconds(1));
+                        recorded.add(issuance);
+                    } catch (SentinelException e) {
+                        assertThat(e.code()).isEqualTo(ErrorCode.SESSION_REVOKED);
+                    }
+                }
+                return null;
+            });
+        }
+        calls.add(() -> {
+            revoked[0] = store().revoke(id, "bob", "race", T0.plusSeconds(1));
+            return null;
+        });
+        for (Future<Void> result : pool.invokeAll(calls)) {
+            result.get();
+        }
+        pool.shutdown();
+        assertThat(revoked[0].issuances()).containsExactlyInAnyOrderElementsOf(recorded);
+        assertThat(store().get(id).orElseThrow().issuances()).containsExactlyInAnyOrderElementsOf(recorded);
     }
 
     @Test

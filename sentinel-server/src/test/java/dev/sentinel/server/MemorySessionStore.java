@@ -3,9 +3,11 @@ package dev.sentinel.server;
 import dev.sentinel.error.ErrorCode;
 import dev.sentinel.error.SentinelException;
 import dev.sentinel.identity.RequestId;
+import dev.sentinel.session.Issuance;
 import dev.sentinel.session.ServerSession;
 import dev.sentinel.session.SessionStore;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -44,9 +46,36 @@ final class MemorySessionStore implements SessionStore {
                 s.expiresAt(),
                 s.requestCount() + 1,
                 null,
-                null);
+                null,
+                s.issuances());
         sessions.put(id, touched);
         return touched;
+    }
+
+    @Override
+    public synchronized void recordIssuance(RequestId id, Issuance issuance, Instant now) {
+        ServerSession s = active(id, now);
+        List<Issuance> kept = new ArrayList<>();
+        for (Issuance earlier : s.issuances()) {
+            if (earlier.expiresAt().plus(FORGET_ISSUANCES_AFTER).isAfter(now)) {
+                kept.add(earlier);
+            }
+        }
+        kept.add(issuance);
+        sessions.put(
+                id,
+                new ServerSession(
+                        s.id(),
+                        s.profile(),
+                        s.user(),
+                        s.status(),
+                        s.startedAt(),
+                        s.lastAccessAt(),
+                        s.expiresAt(),
+                        s.requestCount(),
+                        s.revokedBy(),
+                        s.revokedReason(),
+                        kept));
     }
 
     @Override
@@ -62,7 +91,8 @@ final class MemorySessionStore implements SessionStore {
                 s.expiresAt(),
                 s.requestCount(),
                 by,
-                reason);
+                reason,
+                s.issuances());
         sessions.put(id, revoked);
         return revoked;
     }
@@ -83,7 +113,8 @@ final class MemorySessionStore implements SessionStore {
                             now,
                             s.requestCount(),
                             null,
-                            null));
+                            null,
+                            s.issuances()));
         }
     }
 

@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.sentinel.error.ErrorCode;
 import dev.sentinel.error.SentinelException;
 import dev.sentinel.identity.RequestId;
+import dev.sentinel.identity.SourceIdentity;
 import dev.sentinel.local.home.PrivateFiles;
+import dev.sentinel.session.Issuance;
 import dev.sentinel.session.ServerSession;
 import dev.sentinel.session.SessionStore;
 import java.nio.file.Path;
@@ -25,6 +27,11 @@ import java.util.Optional;
  * Server sessions in a SQLite file (the embedded default), safe for concurrent processes: WAL mode, a
  * busy timeout, and every transition a conditional UPDATE whose row count decides the outcome. Times
  * are stored as epoch milliseconds, so they compare and sort as instants.
+ *
+ * <p>Credentials handed out within a session are rows of {@code server_session_issuances}, added by an
+ * INSERT that is conditional on the session being active in the same statement, so none can be added
+ * once the revocation's UPDATE has committed. The table is created when missing, so databases written
+ * before it existed keep working (their sessions simply list no issuances).
  */
 public final class SqliteSessionStore implements SessionStore {
     private static final String COLUMNS =
@@ -45,6 +52,9 @@ public final class SqliteSessionStore implements SessionStore {
                             + " status TEXT NOT NULL, started_at INTEGER NOT NULL, last_access_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,"
                             + " request_count INTEGER NOT NULL, revoked_by TEXT, revoked_reason TEXT)");
             s.execute("CREATE INDEX IF NOT EXISTS server_sessions_started ON server_sessions (started_at)");
+            s.execute(
+                    "CREATE TABLE IF NOT EXISTS server_session_issuances (session_id TEXT NOT NULL, decision TEXT NOT NULL,"
+                            + " source_identity TEXT, role_arn TEXT, expires_at INTEGER NOT NULL, PRIMARY KEY (session_id, decision))");
         } catch (SQLException e) {
             throw unavailable("open", e);
         }
@@ -86,7 +96,7 @@ public final class SqliteSessionStore implements SessionStore {
                         c.prepareStatement("SELECT " + COLUMNS + " FROM server_sessions WHERE id = ?")) {
             select.setString(1, id.value());
             try (ResultSet row = select.executeQuery()) {
-                return row.next() ? Optional.of(read(row)) : Optional.empty();
+                return row.next() ? Optional.of(read(c, row)) : Optional.empty();
             }
         } catch (SQLException e) {
             throw unavailable("read session " + id, e);
@@ -107,6 +117,34 @@ public final class SqliteSessionStore implements SessionStore {
             }
         } catch (SQLException e) {
             throw unavailable("record a refresh of session " + id, e);
+        }
+        throw notActive(id, now);
+    }
+
+    @Override
+    public void recordIssuance(RequestId id, Issuance issuance, Instant now) {
+        try (Connection c = connect();
+                PreparedStatement insert = c.prepareStatement(
+                        "INSERT OR REPLACE INTO server_session_issuances"
+                                + " (session_id, decision, source_identity, role_arn, expires_at) SELECT ?, ?, ?, ?, ?"
+                                + " WHERE EXISTS (SELECT 1 FROM server_sessions WHERE id = ? AND status = 'ACTIVE' AND expires_at > ?)");
+                PreparedStatement forget = c.prepareStatement(
+                        "DELETE FROM server_session_issuances WHERE session_id = ? AND expires_at < ?")) {
+            insert.setString(1, id.value());
+            insert.setString(2, issuance.decision().value());
+            insert.setString(3, issuance.stamped() ? issuance.sourceIdentity().format() : null);
+            insert.setString(4, issuance.roleArn());
+            insert.setLong(5, issuance.expiresAt().toEpochMilli());
+            insert.setString(6, id.value());
+            insert.setLong(7, now.toEpochMilli());
+            if (insert.executeUpdate() == 1) {
+                forget.setString(1, id.value());
+                forget.setLong(2, now.minus(FORGET_ISSUANCES_AFTER).toEpochMilli());
+                forget.executeUpdate();
+                return;
+            }
+        } catch (SQLException e) {
+            throw unavailable("record credentials issued in session " + id, e);
         }
         throw notActive(id, now);
     }
@@ -158,7 +196,7 @@ public final class SqliteSessionStore implements SessionStore {
             List<ServerSession> sessions = new ArrayList<>();
             try (ResultSet row = select.executeQuery()) {
                 while (row.next()) {
-                    sessions.add(read(row));
+                    sessions.add(read(c, row));
                 }
             }
             return sessions;
@@ -185,9 +223,10 @@ public final class SqliteSessionStore implements SessionStore {
                 "Start a new 'sentinel exec --server'.");
     }
 
-    private static ServerSession read(ResultSet row) throws SQLException {
+    private static ServerSession read(Connection c, ResultSet row) throws SQLException {
+        RequestId id = new RequestId(row.getString("id"));
         return new ServerSession(
-                new RequestId(row.getString("id")),
+                id,
                 row.getString("profile"),
                 row.getString("user"),
                 ServerSession.Status.valueOf(row.getString("status").toUpperCase(Locale.ROOT)),
@@ -196,7 +235,31 @@ public final class SqliteSessionStore implements SessionStore {
                 Instant.ofEpochMilli(row.getLong("expires_at")),
                 row.getLong("request_count"),
                 row.getString("revoked_by"),
-                row.getString("revoked_reason"));
+                row.getString("revoked_reason"),
+                issuances(c, id));
+    }
+
+    private static List<Issuance> issuances(Connection c, RequestId id) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT decision, source_identity, role_arn, expires_at"
+                + " FROM server_session_issuances WHERE session_id = ?")) {
+            select.setString(1, id.value());
+            List<Issuance> issuances = new ArrayList<>();
+            try (ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    String stamp = row.getString("source_identity");
+                    issuances.add(new Issuance(
+                            new RequestId(row.getString("decision")),
+                            stamp == null
+                                    ? null
+                                    : SourceIdentity.parse(stamp)
+                                            .orElseThrow(
+                                                    () -> new SQLException("not a Sentinel SourceIdentity: " + stamp)),
+                            row.getString("role_arn"),
+                            Instant.ofEpochMilli(row.getLong("expires_at"))));
+                }
+            }
+            return issuances;
+        }
     }
 
     private SentinelException unavailable(String action, SQLException e) {
