@@ -29,6 +29,8 @@ public final class LocalCredentialServer implements CredentialEndpoint {
     public static final String PATH = CredentialRequests.PATH;
     public static final String URI_VARIABLE = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
     public static final String TOKEN_VARIABLE = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
+    /** The JDK HTTP server's switch for TCP_NODELAY, read once, when the first server in the process starts. */
+    static final String NO_DELAY = "sun.net.httpserver.nodelay";
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -55,6 +57,11 @@ public final class LocalCredentialServer implements CredentialEndpoint {
         requireNonNull(gate, "gate is null");
         requireNonNull(profile, "profile is null");
         CredentialRequests requests = new CredentialRequests(gate, profile, session, TOKEN_VARIABLE);
+        // The JDK's HTTP server writes a response's headers and body separately. With Nagle's algorithm on,
+        // the body then waits for the client's delayed ACK: 40 ms per response on Linux. Unless set otherwise.
+        if (System.getProperty(NO_DELAY) == null) {
+            System.setProperty(NO_DELAY, "true");
+        }
         HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         ExecutorService executor = Executors.newFixedThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "sentinel-credential-server");
