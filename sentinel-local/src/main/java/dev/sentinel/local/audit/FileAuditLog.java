@@ -31,7 +31,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * rewrites the MAC'd head record ({@code <file>.head}) that lets a verifier detect a truncated tail.
  */
 public final class FileAuditLog implements AuditSink {
-    private static final int TAIL_CHUNK = 64 * 1024;
+    /** How much of the file's end is read first to find the last line; widened while it holds too few. */
+    private static final int TAIL_CHUNK = 4 * 1024;
 
     private final Path file;
     private final Path head;

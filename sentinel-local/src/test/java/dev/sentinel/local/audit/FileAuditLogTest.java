@@ -50,6 +50,23 @@ class FileAuditLogTest {
     }
 
     @Test
+    void chainsLinesLongerThanTheTailItFirstReads() throws IOException {
+        // The tail is read in a small chunk first and widened until it holds two whole lines.
+        FileAuditLog log = log();
+        log.append("{\"n\":0}");
+        for (int i = 1; i <= 3; i++) {
+            log.append("{\"n\":" + i + ",\"reason\":\"" + "x".repeat(20_000 * i) + "\"}");
+        }
+        log.append("{\"n\":4}");
+
+        assertThat(lines()).hasSize(5);
+        assertThat(lines().get(4)).startsWith("{\"seq\":5,");
+        ChainVerifier.Report report = log.verify();
+        assertThat(report.intact()).isTrue();
+        assertThat(report.entries()).isEqualTo(5);
+    }
+
+    @Test
     void createsTheLogOwnerOnly() throws IOException {
         log().append("{}");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("logs/decisions.jsonl"))))
