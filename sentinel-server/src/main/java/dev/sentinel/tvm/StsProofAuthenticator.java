@@ -147,8 +147,9 @@ public final class StsProofAuthenticator implements CallerAuthenticator {
         }
         if (!sameEndpoint(url)) {
             throw refused(
-                    "the signed request is not for this server's STS endpoint " + endpoint,
-                    "Sign for " + endpoint + " (set AWS_ENDPOINT_URL_STS to it, or unset it for the global endpoint).");
+                    "the signed request is not for the STS endpoint this server uses",
+                    "Sign for the STS endpoint the server's operators name (AWS_ENDPOINT_URL_STS; unset, the global"
+                            + " endpoint https://sts.amazonaws.com/).");
         }
         if (!proof.body().equals(IdentityProof.GET_CALLER_IDENTITY_BODY)) {
             throw refused("the signed request must be exactly STS GetCallerIdentity", null);
