@@ -14,13 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpMethod;
@@ -39,18 +33,16 @@ public final class StsIdentityProver implements IdentityProver {
     public static final URI GLOBAL_ENDPOINT = URI.create("https://sts.amazonaws.com/");
     private static final Pattern REGIONAL = Pattern.compile("sts[.-]([a-z0-9-]+)\\.amazonaws\\.com(?:\\.cn)?");
 
-    private final AwsCredentialsProvider credentials;
+    private final CallerCredentials caller;
     private final URI endpoint;
     private final String region;
     private final Clock clock;
-    private final String who;
 
-    StsIdentityProver(AwsCredentialsProvider credentials, URI endpoint, String region, Clock clock, String who) {
-        this.credentials = requireNonNull(credentials, "credentials is null");
+    private StsIdentityProver(CallerCredentials caller, URI endpoint, String region, Clock clock) {
+        this.caller = requireNonNull(caller, "caller is null");
         this.endpoint = endpoint(requireNonNull(endpoint, "endpoint is null"));
         this.region = requireNonNull(region, "region is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.who = requireNonNull(who, "who is null");
     }
 
     /**
@@ -61,42 +53,9 @@ public final class StsIdentityProver implements IdentityProver {
      */
     public static StsIdentityProver forProfile(AwsProfiles profiles, ProfileName profile, Clock clock) {
         AwsEnvironment env = profiles.environment();
-        AwsClients clients = new AwsClients(profiles);
-        AwsProfile chosen = null;
-        AwsCredentialsProvider provider;
-        String who;
-        if (profile != null) {
-            chosen = profiles.require(profile);
-            provider = clients.baseCredentials(chosen);
-            who = "profile '" + profile + "'";
-        } else if (env.get("AWS_ACCESS_KEY_ID").isPresent()
-                && env.get("AWS_SECRET_ACCESS_KEY").isPresent()) {
-            String key = env.get("AWS_ACCESS_KEY_ID").get();
-            String secret = env.get("AWS_SECRET_ACCESS_KEY").get();
-            AwsCredentials keys = env.get("AWS_SESSION_TOKEN")
-                    .<AwsCredentials>map(token -> AwsSessionCredentials.create(key, secret, token))
-                    .orElseGet(() -> AwsBasicCredentials.create(key, secret));
-            provider = StaticCredentialsProvider.create(keys);
-            who = "the keys in AWS_ACCESS_KEY_ID";
-        } else {
-            String name = env.get("AWS_PROFILE").orElse("default");
-            Optional<AwsProfile> found = profiles.find(name);
-            if (found.isPresent()) {
-                chosen = profiles.require(new ProfileName(name));
-                provider = clients.baseCredentials(chosen);
-                who = "profile '" + name + "'";
-            } else {
-                provider = DefaultCredentialsProvider.builder()
-                        .profileFile(profiles.file())
-                        .build();
-                who = "the default AWS credentials";
-            }
-        }
-        URI endpoint = env.endpoint("STS", chosen).map(URI::create).orElse(GLOBAL_ENDPOINT);
-        String region = signingRegion(
-                endpoint,
-                Optional.ofNullable(chosen).flatMap(AwsProfile::region).or(env::region));
-        return new StsIdentityProver(provider, endpoint, region, clock, who);
+        CallerCredentials caller = CallerCredentials.of(profiles, profile);
+        URI endpoint = env.endpoint("STS", caller.profile()).map(URI::create).orElse(GLOBAL_ENDPOINT);
+        return new StsIdentityProver(caller, endpoint, signingRegion(endpoint, caller.region(env)), clock);
     }
 
     /**
@@ -133,12 +92,7 @@ public final class StsIdentityProver implements IdentityProver {
                 .putHeader("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
                 .putHeader(IdentityProof.SERVER_ID_HEADER, serverId)
                 .build();
-        AwsCredentials identity;
-        try {
-            identity = credentials.resolveCredentials();
-        } catch (SdkException e) {
-            throw AwsErrors.translate(e, "sign an identity proof with " + who, endpoint.toString());
-        }
+        AwsCredentials identity = caller.resolve("sign an identity proof", endpoint.toString());
         SdkHttpRequest signed = AwsV4HttpSigner.create()
                 .sign(r -> r.identity(identity)
                         .request(request)
@@ -161,6 +115,6 @@ public final class StsIdentityProver implements IdentityProver {
 
     @Override
     public String toString() {
-        return "StsIdentityProver[" + who + " -> " + endpoint + "]";
+        return "StsIdentityProver[" + caller.who() + " -> " + endpoint + "]";
     }
 }

@@ -2,6 +2,7 @@ package dev.sentinel.cli;
 
 import dev.sentinel.aws.AwsEnvironment;
 import dev.sentinel.aws.AwsProfiles;
+import dev.sentinel.aws.ExecuteApiSigner;
 import dev.sentinel.aws.StsIdentityProver;
 import dev.sentinel.error.ErrorCode;
 import dev.sentinel.error.SentinelException;
@@ -17,13 +18,30 @@ import java.util.function.ToIntFunction;
 
 /**
  * {@code sentinel exec --remote-server URL}: opens a session on the token vending machine, then serves the
- * child from a loopback container-credentials endpoint that relays every refresh to the server with a
- * fresh identity proof signed by the user's own base credentials (never given to the child). The server
+ * child from a loopback container-credentials endpoint that relays every refresh to the server, signed
+ * afresh with the user's own base credentials (never given to the child). The server
  * decides every refresh; revoking the session there refuses the child's next one. The session is ended
  * when the child exits.
  */
 final class RemoteExec {
     private RemoteExec() {}
+
+    /**
+     * A client that signs each request for API Gateway ({@code execute-api}) when the URL is on an API
+     * Gateway host name (the Lambda function), and sends identity proofs otherwise (the standalone server).
+     */
+    static TvmClient client(Platform platform, AwsProfiles profiles, URI base, ProfileName awsProfile) {
+        if (base.getHost() != null) {
+            java.util.Optional<String> region = ExecuteApiSigner.region(base);
+            if (region.isPresent()) {
+                ExecuteApiSigner signer =
+                        ExecuteApiSigner.forProfile(profiles, awsProfile, region.get(), platform.clock());
+                return new TvmClient(base, signer::sign, TvmClient.defaultClient());
+            }
+        }
+        return new TvmClient(
+                base, StsIdentityProver.forProfile(profiles, awsProfile, platform.clock()), TvmClient.defaultClient());
+    }
 
     /**
      * @param awsProfile the local profile whose base credentials prove who the user is, or null for the
@@ -46,9 +64,7 @@ final class RemoteExec {
                     "Give the server's base URL, like https://tvm.example.com.");
         }
         AwsProfiles profiles = new AwsProfiles(new AwsEnvironment(platform.env(), platform.userHome()));
-        StsIdentityProver prover = StsIdentityProver.forProfile(
-                profiles, awsProfile == null ? null : Profiles.parse(awsProfile), platform.clock());
-        TvmClient tvm = new TvmClient(base, prover, TvmClient.defaultClient());
+        TvmClient tvm = client(platform, profiles, base, awsProfile == null ? null : Profiles.parse(awsProfile));
         RequestId session = tvm.openSession(profile);
         platform.err()
                 .println("sentinel: session " + session.value() + " on " + base + " for profile '" + profile

@@ -24,23 +24,41 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Calls a standalone token vending machine for {@code sentinel exec --remote-server}. Every call carries a
- * fresh {@link IdentityProof} for the server, whose id is the host name of its URL: the proof can only be
- * used at the server the user named. Plain {@code http} is refused except to loopback.
+ * Calls a token vending machine for {@code sentinel exec --remote-server}. Every call is authenticated
+ * afresh: for the standalone server with an {@link IdentityProof} for the server, whose id is the host
+ * name of its URL, so the proof can only be used at the server the user named; for the Lambda function
+ * with a SigV4 signature of the request itself. Plain {@code http} is refused except to loopback.
  */
 public final class TvmClient {
     static final Duration TIMEOUT = Duration.ofSeconds(20);
 
+    /** Adds the headers that prove who is calling to one request. */
+    @FunctionalInterface
+    public interface Authentication {
+        /** The headers to add to a request with an empty body to {@code url}. */
+        Map<String, String> headers(String method, URI url);
+    }
+
     private final URI base;
-    private final String serverId;
-    private final IdentityProver prover;
+    private final Authentication authentication;
     private final HttpClient http;
 
+    /** A client of the standalone server, whose calls carry identity proofs signed by {@code prover}. */
     public TvmClient(URI base, IdentityProver prover, HttpClient http) {
+        this(base, proofs(base, requireNonNull(prover, "prover is null")), http);
+    }
+
+    /** A client whose calls carry the headers {@code authentication} gives them. */
+    public TvmClient(URI base, Authentication authentication, HttpClient http) {
         this.base = checked(requireNonNull(base, "base is null"));
-        this.serverId = serverId(base);
-        this.prover = requireNonNull(prover, "prover is null");
+        this.authentication = requireNonNull(authentication, "authentication is null");
         this.http = requireNonNull(http, "http is null");
+    }
+
+    private static Authentication proofs(URI base, IdentityProver prover) {
+        String serverId = base.getHost() == null ? "" : serverId(base);
+        return (method, url) ->
+                Map.of(IdentityProof.HEADER, prover.prove(serverId).encode());
     }
 
     /** The id a server at {@code url} must be configured with: the URL's host name, in lower case. */
@@ -108,8 +126,7 @@ public final class TvmClient {
      * @throws SentinelException REMOTE_SERVER_UNREACHABLE when the server cannot be reached
      */
     public Answer credentials(ProfileName profile, RequestId session) {
-        HttpRequest.Builder request =
-                request("/credentials?profile=" + encode(profile.value())).GET();
+        HttpRequest.Builder request = request("GET", "/credentials?profile=" + encode(profile.value()));
         if (session != null) {
             request.header(TokenVendingMachine.SESSION_HEADER, session.value());
         }
@@ -124,8 +141,7 @@ public final class TvmClient {
      * @throws SentinelException with the server's error code when it refuses
      */
     public RequestId openSession(ProfileName profile) {
-        HttpResponse<String> response =
-                send(request("/sessions?profile=" + encode(profile.value())).POST(HttpRequest.BodyPublishers.noBody()));
+        HttpResponse<String> response = send(request("POST", "/sessions?profile=" + encode(profile.value())));
         Map<String, Object> body = body(response);
         if (response.statusCode() != 201) {
             throw refusal(response, body);
@@ -138,20 +154,21 @@ public final class TvmClient {
 
     /** Ends {@code session} on the server. */
     public void endSession(RequestId session) {
-        HttpResponse<String> response =
-                send(request("/sessions/" + session.value()).DELETE());
+        HttpResponse<String> response = send(request("DELETE", "/sessions/" + session.value()));
         if (response.statusCode() != 200) {
             throw refusal(response, body(response));
         }
     }
 
-    private HttpRequest.Builder request(String pathAndQuery) {
+    private HttpRequest.Builder request(String method, String pathAndQuery) {
         String prefix = base.getRawPath() == null ? "" : base.getRawPath().replaceAll("/+$", "");
         URI uri = URI.create(base.getScheme() + "://" + base.getRawAuthority() + prefix + pathAndQuery);
-        return HttpRequest.newBuilder(uri)
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(TIMEOUT)
-                .header("Accept", "application/json")
-                .header(IdentityProof.HEADER, prover.prove(serverId).encode());
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .header("Accept", "application/json");
+        authentication.headers(method, uri).forEach(request::header);
+        return request;
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {

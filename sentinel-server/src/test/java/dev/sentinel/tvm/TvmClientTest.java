@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,6 +61,30 @@ class TvmClientTest {
         assertThat(world.authenticated).hasSize(3);
         assertThat(TvmClient.serverId(URI.create("https://TVM.Example.com:8443/base")))
                 .isEqualTo("tvm.example.com");
+    }
+
+    @Test
+    void anAuthenticationSignsTheVeryRequestThatIsSent() {
+        world.proofServerId = null;
+        List<String> signed = Collections.synchronizedList(new ArrayList<>());
+        TvmClient client = new TvmClient(
+                server.uri(),
+                (method, url) -> {
+                    signed.add(method + " " + url);
+                    return Map.of(TvmWorld.CALLER_HEADER, TvmWorld.ALICE);
+                },
+                TvmClient.defaultClient());
+
+        RequestId session = client.openSession(new ProfileName("dev-role"));
+        client.credentials(new ProfileName("dev-role"), session);
+        client.endSession(session);
+
+        assertThat(signed)
+                .containsExactly(
+                        "POST " + server.uri() + "/sessions?profile=dev-role",
+                        "GET " + server.uri() + "/credentials?profile=dev-role",
+                        "DELETE " + server.uri() + "/sessions/" + session.value());
+        assertThat(world.authenticated).extracting(TvmRequest::method).containsExactly("POST", "GET", "DELETE");
     }
 
     @Test
