@@ -118,12 +118,6 @@ public final class AwsClients {
         return dynamo(requireService(), regionOverride);
     }
 
-    /** The region a server's calls go to when no override is given. */
-    public String serviceRegion() {
-        requireService();
-        return region(null);
-    }
-
     /** The name a server's calls are memoized under; fails for clients that are not a server's. */
     ProfileName requireService() {
         if (service == null) {

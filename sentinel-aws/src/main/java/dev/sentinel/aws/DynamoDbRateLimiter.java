@@ -28,7 +28,6 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * {@code expires_at} (epoch seconds) lets DynamoDB's TTL remove idle callers.
  */
 public final class DynamoDbRateLimiter implements RateLimiter {
-    public static final String DEFAULT_TABLE = "sentinel-rate-limits";
     static final int ATTEMPTS = 5;
 
     private final DynamoDbClient dynamo;

@@ -77,11 +77,6 @@ public final class StsIdentityProver implements IdentityProver {
         return m.matches() ? m.group(1) : fallback.orElse(AwsClients.DEFAULT_REGION);
     }
 
-    /** The STS endpoint the proofs are signed for; a server must be configured with the same one. */
-    public URI endpoint() {
-        return endpoint;
-    }
-
     @Override
     public IdentityProof prove(String serverId) {
         requireNonNull(serverId, "serverId is null");

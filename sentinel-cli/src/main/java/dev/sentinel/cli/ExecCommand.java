@@ -37,7 +37,8 @@ import picocli.CommandLine.Parameters;
             "Examples:",
             "  sentinel exec --profile prod-role -- aws s3 ls",
             "  sentinel exec --profile dev-role -- terraform plan",
-            "  sentinel exec --remote-server https://tvm.example.com --profile prod-role -- aws s3 ls"
+            "  sentinel exec --remote-server https://tvm.example.com --profile prod-role \\",
+            "      -- aws s3 ls"
         })
 final class ExecCommand implements Callable<Integer> {
     static final List<String> REMOVED = List.of(

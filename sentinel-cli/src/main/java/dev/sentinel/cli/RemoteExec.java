@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.ToIntFunction;
 
 /**
@@ -32,7 +33,7 @@ final class RemoteExec {
      */
     static TvmClient client(Platform platform, AwsProfiles profiles, URI base, ProfileName awsProfile) {
         if (base.getHost() != null) {
-            java.util.Optional<String> region = ExecuteApiSigner.region(base);
+            Optional<String> region = ExecuteApiSigner.region(base);
             if (region.isPresent()) {
                 ExecuteApiSigner signer =
                         ExecuteApiSigner.forProfile(profiles, awsProfile, region.get(), platform.clock());

@@ -28,8 +28,10 @@ import picocli.CommandLine.Option;
         footer = {
             "",
             "Example:",
-            "  sentinel tvm serve --registry /etc/sentinel/profiles.yaml --server-id tvm.example.com --port 8600",
-            "  # clients: sentinel exec --remote-server https://tvm.example.com --profile dev-role -- aws s3 ls"
+            "  sentinel tvm serve --registry profiles.yaml --server-id tvm.example.com",
+            "  # then, on a user's machine, through a TLS proxy in front of the server:",
+            "  sentinel exec --remote-server https://tvm.example.com --profile dev-role \\",
+            "      -- aws s3 ls"
         })
 final class TvmServeCommand implements Callable<Integer> {
     private final Platform platform;

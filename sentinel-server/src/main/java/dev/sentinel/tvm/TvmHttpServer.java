@@ -48,10 +48,6 @@ public final class TvmHttpServer implements AutoCloseable {
         return server;
     }
 
-    public InetSocketAddress address() {
-        return server.getAddress();
-    }
-
     /** The base URL clients use on this machine. */
     public URI uri() {
         InetSocketAddress address = server.getAddress();
