@@ -192,7 +192,11 @@ public final class StsProofAuthenticator implements CallerAuthenticator {
             if (!value.chars().allMatch(c -> c >= 0x20 && c != 0x7f || c == '\t')) {
                 throw refused("the signed header " + name + " holds control characters", null);
             }
-            forward.header(name, value);
+            try {
+                forward.header(name, value);
+            } catch (IllegalArgumentException e) {
+                throw refused("the signed header " + name + " cannot be forwarded", null);
+            }
         }
         if (signed.contains("content-length")
                 && !proof.header("Content-Length")

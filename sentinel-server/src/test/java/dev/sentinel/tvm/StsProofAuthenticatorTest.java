@@ -273,6 +273,18 @@ class StsProofAuthenticatorTest {
     }
 
     @Test
+    void aSignedHeaderTheHttpClientCannotSendIsRefused() {
+        Map<String, String> headers = headers(sts.uri(), SERVER_ID, SIGNED + ";x-extra", NOW);
+        headers.put("X-Extra", "line\u2028separator");
+
+        refusedWithoutContact(
+                () -> authenticator()
+                        .authenticate(carrying(new IdentityProof(
+                                "POST", sts.uri().toString(), IdentityProof.GET_CALLER_IDENTITY_BODY, headers))),
+                "x-extra cannot be forwarded");
+    }
+
+    @Test
     void aStaleProofIsRefused() {
         IdentityProof old = new IdentityProof(
                 "POST",
