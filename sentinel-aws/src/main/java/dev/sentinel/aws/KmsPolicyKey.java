@@ -30,6 +30,11 @@ public final class KmsPolicyKey implements PolicySigner, SignatureVerifier {
         this.endpoint = endpoint;
     }
 
+    /** Looks the key up (id, alias or ARN) with a server's own credentials ({@link AwsClients#forService}). */
+    public static KmsPolicyKey openForService(AwsClients clients, String keyId) {
+        return open(clients, clients.requireService(), keyId);
+    }
+
     /** Looks the key up (id, alias or ARN) with the base credentials of {@code profile}. */
     public static KmsPolicyKey open(AwsClients clients, ProfileName profile, String keyId) {
         requireNonNull(keyId, "keyId is null");

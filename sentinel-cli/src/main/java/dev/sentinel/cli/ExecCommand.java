@@ -42,7 +42,9 @@ import picocli.CommandLine.Parameters;
             "  sentinel exec --profile dev-role -- terraform plan",
             "  sentinel exec --server --socket --profile dev-role -- sh -c \\",
             "    'curl -s --unix-socket \"$SENTINEL_CREDENTIALS_SOCKET\" \\",
-            "      -H \"Authorization: $SENTINEL_CREDENTIALS_TOKEN\" http://localhost/credentials'"
+            "      -H \"Authorization: $SENTINEL_CREDENTIALS_TOKEN\" http://localhost/credentials'",
+            "  sentinel exec --remote-server https://tvm.example.com --profile prod-role \\",
+            "      -- aws s3 ls"
         })
 final class ExecCommand implements Callable<Integer> {
     static final List<String> REMOVED = List.of(
@@ -89,6 +91,21 @@ final class ExecCommand implements Callable<Integer> {
                     + " that can, such as curl --unix-socket.")
     boolean socket;
 
+    @Option(
+            names = "--remote-server",
+            paramLabel = "URL",
+            description = "Get the credentials from the token vending machine at URL instead of this machine: a"
+                    + " session is opened there, and the child is served from a loopback endpoint that asks the server"
+                    + " at every refresh, proving who you are with your own AWS credentials (docs/tvm.md).")
+    String remoteServer;
+
+    @Option(
+            names = "--aws-profile",
+            paramLabel = "PROFILE",
+            description = "With --remote-server: the local AWS profile whose base credentials prove who you are"
+                    + " (default: AWS_PROFILE, else the default credentials).")
+    String awsProfile;
+
     @Parameters(
             paramLabel = "COMMAND",
             arity = "0..*",
@@ -107,10 +124,13 @@ final class ExecCommand implements Callable<Integer> {
         }
         Nesting.refuseInsideExec(platform);
         ProfileName name = Profiles.parse(profile);
-        Sentinel sentinel = Sentinel.open(platform);
         List<String> argv = command.isEmpty()
                 ? List.of(Optional.ofNullable(platform.env("SHELL")).orElse("/bin/sh"))
                 : command;
+        if (remoteServer != null || awsProfile != null) {
+            return remote(name, argv);
+        }
+        Sentinel sentinel = Sentinel.open(platform);
         if (server) {
             return runWithServer(sentinel, name, argv);
         }
@@ -179,6 +199,21 @@ final class ExecCommand implements Callable<Integer> {
         } finally {
             sessions.end(session, platform.clock().instant());
         }
+    }
+
+    /** {@code --remote-server}: the server decides; this machine's policy and state are not used. */
+    private int remote(ProfileName name, List<String> argv) {
+        if (remoteServer == null) {
+            throw new SentinelException(
+                    ErrorCode.USAGE, "--aws-profile is used only with --remote-server.", "Add --remote-server URL.");
+        }
+        if (server) {
+            throw new SentinelException(
+                    ErrorCode.USAGE,
+                    "--server and --remote-server cannot be combined.",
+                    "Use --server for this machine's credential server, --remote-server for a token vending machine.");
+        }
+        return RemoteExec.run(platform, remoteServer, awsProfile, name, env -> run(argv, env));
     }
 
     private int run(List<String> argv, Map<String, String> env) {

@@ -34,6 +34,7 @@ import dev.sentinel.session.SessionRevocation;
 import dev.sentinel.session.SessionStore;
 import dev.sentinel.session.SourceIdentityRevoker;
 import dev.sentinel.signing.PolicySigner;
+import dev.sentinel.signing.SignatureLookup;
 import dev.sentinel.signing.SignatureVerifier;
 import dev.sentinel.signing.VerifyingPolicySource;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,7 @@ import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -191,6 +193,20 @@ final class Sentinel {
                 .withGrants(grants);
     }
 
+    /**
+     * The gate of the token vending machine: every request carries the caller the server authenticated, so
+     * the identity resolver is never asked; credentials come from {@code issuer}, decisions go to the
+     * configured log, sessions to the configured store, and approvals and break-glass apply as configured.
+     */
+    Gate tvmGate(PolicySource policies, CredentialIssuer issuer) {
+        IdentityResolver none = profile -> {
+            throw new SentinelException(
+                    ErrorCode.INTERNAL_ERROR, "the token vending machine passes every caller to the gate", "");
+        };
+        return new Gate(none, policies, issuer, audit(), platform.clock(), RequestId::random, sessions())
+                .withGrants(workflows().grants());
+    }
+
     IdentityResolver uncachedIdentity() {
         return aws.identities();
     }
@@ -208,6 +224,16 @@ final class Sentinel {
      * required, a policy is verified before use (an SSM policy once per cache period).
      */
     PolicySource policies() {
+        return policies(
+                () -> aws.ssmPolicies(config.ssmPrefix(), config.ssmRegion()),
+                () -> aws.ssmSignatures(config.ssmRegion()));
+    }
+
+    /**
+     * The configured policy source, where SSM is read through {@code ssm} and {@code ssmSignatures}: a
+     * server reads it with its own credentials, because its profile names are not local AWS profiles.
+     */
+    PolicySource policies(Supplier<PolicySource> ssmPolicies, Supplier<SignatureLookup> ssmSignatures) {
         return switch (config.policySource()) {
             case FILE -> {
                 PolicySource files = new FilePolicySource(config.policyPath());
@@ -216,9 +242,9 @@ final class Sentinel {
                         : files;
             }
             case SSM -> {
-                PolicySource ssm = aws.ssmPolicies(config.ssmPrefix(), config.ssmRegion());
+                PolicySource ssm = ssmPolicies.get();
                 if (config.signatureRequired()) {
-                    ssm = new VerifyingPolicySource(ssm, aws.ssmSignatures(config.ssmRegion()), this::verifier);
+                    ssm = new VerifyingPolicySource(ssm, ssmSignatures.get(), this::verifier);
                 }
                 yield new DiskCachedPolicySource(
                         ssm,

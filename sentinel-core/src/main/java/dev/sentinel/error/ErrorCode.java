@@ -1,11 +1,17 @@
 package dev.sentinel.error;
 
-/** Stable error codes. Names never change once released; users and scripts quote them. */
+/**
+ * Stable error codes. Names never change once released; users and scripts quote them. A code's exit code
+ * and HTTP status are its category's, except where HTTP has a sharper status than the category (401 for
+ * a caller who proved no identity, 404 for a profile a server does not know, 429 for too many requests);
+ * those few are listed here with their status, so this enum and {@link ErrorCategory} stay the one table.
+ */
 public enum ErrorCode {
     INTERNAL_ERROR(ErrorCategory.INTERNAL),
 
     USAGE(ErrorCategory.USAGE),
     NESTED_SENTINEL(ErrorCategory.USAGE),
+    PROFILE_NOT_REGISTERED(ErrorCategory.USAGE, 404),
     APPROVAL_NOT_FOUND(ErrorCategory.USAGE),
     BREAKGLASS_NOT_FOUND(ErrorCategory.USAGE),
 
@@ -20,7 +26,9 @@ public enum ErrorCode {
     STATE_CONFLICT(ErrorCategory.DENIED),
     BREAKGLASS_NOT_ALLOWED(ErrorCategory.DENIED),
     BREAKGLASS_ACTIVE(ErrorCategory.DENIED),
-    RATE_LIMITED(ErrorCategory.DENIED),
+    RATE_LIMITED(ErrorCategory.DENIED, 429),
+    UNAUTHENTICATED(ErrorCategory.DENIED, 401),
+    IAM_AUTH_REQUIRED(ErrorCategory.DENIED),
     MFA_INVALID(ErrorCategory.DENIED),
     DURATION_TOO_SHORT(ErrorCategory.DENIED),
 
@@ -50,16 +58,28 @@ public enum ErrorCode {
     AWS_ACCESS_DENIED(ErrorCategory.AWS),
     AWS_UNREACHABLE(ErrorCategory.AWS),
     AWS_ERROR(ErrorCategory.AWS),
-    IAM_POLICY_TOO_LARGE(ErrorCategory.AWS);
+    IAM_POLICY_TOO_LARGE(ErrorCategory.AWS),
+    REMOTE_SERVER_UNREACHABLE(ErrorCategory.AWS);
 
     private final ErrorCategory category;
+    private final int httpStatus;
 
     ErrorCode(ErrorCategory category) {
+        this(category, category.httpStatus());
+    }
+
+    ErrorCode(ErrorCategory category, int httpStatus) {
         this.category = category;
+        this.httpStatus = httpStatus;
     }
 
     public ErrorCategory category() {
         return category;
+    }
+
+    /** The HTTP status a server answers with: the category's, or the sharper one listed with the code. */
+    public int httpStatus() {
+        return httpStatus;
     }
 
     public int exitCode() {

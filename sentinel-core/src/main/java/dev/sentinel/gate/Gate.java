@@ -41,6 +41,11 @@ public final class Gate {
     public static final Duration DEFAULT_SERVER_DURATION = Duration.ofMinutes(15);
     /** The shortest credentials AWS STS issues (AssumeRole and GetSessionToken). */
     public static final Duration MIN_LIFETIME = Duration.ofMinutes(15);
+    /**
+     * What a refusal's message says, followed by the logging error, when the refusal itself could not be
+     * logged; a server that must not show internal errors cuts the message here.
+     */
+    public static final String NOT_LOGGED = " (and the decision could not be logged: ";
 
     private final IdentityResolver identities;
     private final PolicySource policies;
@@ -313,7 +318,7 @@ public final class Gate {
                     refusal.caller(),
                     refusal.decision(),
                     refusal.code(),
-                    refusal.message() + " (and the decision could not be logged: " + e.getMessage() + ")",
+                    refusal.message() + NOT_LOGGED + e.getMessage() + ")",
                     refusal.hint());
         }
         return refusal;

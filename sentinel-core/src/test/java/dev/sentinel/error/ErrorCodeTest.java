@@ -35,6 +35,27 @@ class ErrorCodeTest {
     }
 
     @Test
+    void codesAnswerWithTheirCategorysHttpStatusUnlessHttpHasASharperOne() {
+        assertThat(ErrorCode.POLICY_DENIED.httpStatus()).isEqualTo(403);
+        assertThat(ErrorCode.APPROVAL_REQUIRED.httpStatus()).isEqualTo(403);
+        assertThat(ErrorCode.POLICY_INVALID.httpStatus()).isEqualTo(500);
+        assertThat(ErrorCode.RATE_LIMITED.httpStatus()).isEqualTo(429);
+        assertThat(ErrorCode.UNAUTHENTICATED.httpStatus()).isEqualTo(401);
+        assertThat(ErrorCode.PROFILE_NOT_REGISTERED.httpStatus()).isEqualTo(404);
+        assertThat(Arrays.stream(ErrorCode.values())
+                        .filter(code -> code.httpStatus() != code.category().httpStatus()))
+                .containsExactlyInAnyOrder(
+                        ErrorCode.RATE_LIMITED, ErrorCode.UNAUTHENTICATED, ErrorCode.PROFILE_NOT_REGISTERED);
+    }
+
+    @Test
+    void aSharperHttpStatusKeepsTheCategorysExitCode() {
+        assertThat(ErrorCode.RATE_LIMITED.exitCode()).isEqualTo(3);
+        assertThat(ErrorCode.UNAUTHENTICATED.exitCode()).isEqualTo(3);
+        assertThat(ErrorCode.PROFILE_NOT_REGISTERED.exitCode()).isEqualTo(2);
+    }
+
+    @Test
     void codesExitWithTheirCategorysCode() {
         assertThat(ErrorCode.INTERNAL_ERROR.exitCode()).isEqualTo(1);
         assertThat(ErrorCode.USAGE.exitCode()).isEqualTo(2);

@@ -18,7 +18,7 @@ import java.util.Optional;
  * A {@link SessionStore} in a map, for the server's tests (the server module may not depend on the SQLite
  * adapter). It passes the same contract suite as the real adapters ({@code MemorySessionStoreTest}).
  */
-final class MemorySessionStore implements SessionStore {
+public final class MemorySessionStore implements SessionStore {
     private final Map<RequestId, ServerSession> sessions = new HashMap<>();
 
     @Override

@@ -1,0 +1,94 @@
+package dev.sentinel.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sentinel.aws.AwsClients;
+import dev.sentinel.aws.AwsEnvironment;
+import dev.sentinel.aws.AwsProfiles;
+import dev.sentinel.aws.DynamoDbRateLimiter;
+import dev.sentinel.aws.RegistryRoleIssuer;
+import dev.sentinel.aws.SsmPolicySource;
+import dev.sentinel.aws.SsmSignatures;
+import dev.sentinel.aws.StsIdentityProver;
+import dev.sentinel.gate.Gate;
+import dev.sentinel.local.registry.FileProfileRegistry;
+import dev.sentinel.policy.PolicySource;
+import dev.sentinel.ratelimit.InMemoryRateLimiter;
+import dev.sentinel.ratelimit.RateLimiter;
+import dev.sentinel.ratelimit.RequestRate;
+import dev.sentinel.registry.ProfileRegistrySource;
+import dev.sentinel.tvm.StsProofAuthenticator;
+import dev.sentinel.tvm.TokenVendingMachine;
+import dev.sentinel.tvm.TvmHttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The composition root of the standalone token vending machine ({@code sentinel tvm serve}): the policy
+ * source, decision log, session store and workflows of {@code config.yaml}, the profile registry file, and
+ * every AWS call made with the server's own credentials.
+ */
+final class TvmWiring {
+    /**
+     * @param stsEndpoint where identity proofs are forwarded, or null for the environment's STS endpoint
+     * @param awsProfile the local profile with the server's own credentials, or null for the default ones
+     * @param rateTable the DynamoDB table shared by several servers, or null to count in memory
+     */
+    record Options(
+            Path registry,
+            String serverId,
+            InetSocketAddress address,
+            URI stsEndpoint,
+            String awsProfile,
+            RequestRate rate,
+            String rateTable) {
+        Options {
+            requireNonNull(registry, "registry is null");
+            requireNonNull(serverId, "serverId is null");
+            requireNonNull(address, "address is null");
+            requireNonNull(rate, "rate is null");
+            serverId = serverId.toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** A running server and where it forwards identity proofs. */
+    record Running(TvmHttpServer server, URI stsEndpoint) implements AutoCloseable {
+        @Override
+        public void close() {
+            server.close();
+        }
+    }
+
+    private TvmWiring() {}
+
+    static Running start(Platform platform, Options options) throws IOException {
+        Sentinel sentinel = Sentinel.open(platform);
+        AwsProfiles profiles = new AwsProfiles(new AwsEnvironment(platform.env(), platform.userHome()));
+        AwsClients clients = AwsClients.forService(
+                profiles, options.awsProfile() == null ? null : Profiles.parse(options.awsProfile()));
+        ProfileRegistrySource registry = new FileProfileRegistry(options.registry());
+        registry.load();
+        SentinelConfig config = sentinel.config();
+        PolicySource policies = sentinel.policies(
+                () -> new SsmPolicySource(clients, config.ssmPrefix(), config.ssmRegion()),
+                () -> new SsmSignatures(clients, config.ssmRegion()));
+        Gate gate = sentinel.tvmGate(policies, new RegistryRoleIssuer(clients, registry));
+        RateLimiter limiter = options.rateTable() == null
+                ? new InMemoryRateLimiter(options.rate())
+                : new DynamoDbRateLimiter(clients.serviceDynamo(null), options.rateTable(), options.rate());
+        URI sts = options.stsEndpoint() != null ? options.stsEndpoint() : StsIdentityProver.defaultEndpoint(profiles);
+        TokenVendingMachine tvm = new TokenVendingMachine(
+                new StsProofAuthenticator(
+                        sts, options.serverId(), StsProofAuthenticator.defaultClient(), platform.clock()),
+                limiter,
+                registry,
+                gate,
+                sentinel.sessions(),
+                platform.clock(),
+                platform.err()::println);
+        return new Running(TvmHttpServer.start(tvm, options.address()), sts);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.sentinel.lambda;
+
+import dev.sentinel.audit.LogChain;
+import dev.sentinel.aws.AwsClients;
+import dev.sentinel.aws.AwsEnvironment;
+import dev.sentinel.aws.AwsProfiles;
+import dev.sentinel.aws.DynamoDbRateLimiter;
+import dev.sentinel.aws.DynamoDbSessionStore;
+import dev.sentinel.aws.KmsPolicyKey;
+import dev.sentinel.aws.RegistryRoleIssuer;
+import dev.sentinel.aws.SsmPolicySource;
+import dev.sentinel.aws.SsmProfileRegistry;
+import dev.sentinel.aws.SsmSignatures;
+import dev.sentinel.error.ErrorCode;
+import dev.sentinel.error.SentinelException;
+import dev.sentinel.gate.Gate;
+import dev.sentinel.identity.RequestId;
+import dev.sentinel.policy.PolicySource;
+import dev.sentinel.registry.ProfileRegistrySource;
+import dev.sentinel.session.SessionStore;
+import dev.sentinel.signing.VerifyingPolicySource;
+import dev.sentinel.tvm.GatewayIamAuthenticator;
+import dev.sentinel.tvm.TokenVendingMachine;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * The Lambda function's composition root: everything from the environment ({@link LambdaConfig}), every
+ * AWS call with the function's own role, the caller from API Gateway's IAM authorization. No approval or
+ * break-glass workflow is wired here, so {@code require_approval} profiles are always refused.
+ */
+final class LambdaWiring {
+    private LambdaWiring() {}
+
+    /**
+     * @param out where the decision log goes (standard output, read by CloudWatch Logs)
+     * @param err where diagnostics go
+     */
+    static TokenVendingMachine build(Map<String, String> env, Clock clock, PrintStream out, PrintStream err) {
+        LambdaConfig config = LambdaConfig.from(env);
+        Path home = Path.of(env.getOrDefault("HOME", "/tmp"));
+        AwsClients clients = AwsClients.forService(new AwsProfiles(new AwsEnvironment(env, home)), null);
+        ProfileRegistrySource registry =
+                new SsmProfileRegistry(clients, config.registryParameter, config.cacheTtl, clock);
+        PolicySource policies = new SsmPolicySource(clients, config.policyPrefix, null);
+        if (config.signingKey != null) {
+            policies = new VerifyingPolicySource(
+                    policies,
+                    new SsmSignatures(clients, null),
+                    () -> KmsPolicyKey.openForService(clients, config.signingKey));
+        }
+        policies = new CachingPolicySource(policies, config.cacheTtl, clock);
+        SessionStore sessions = new DynamoDbSessionStore(clients.serviceDynamo(null), config.sessionTable);
+        LogChain chain = config.logKey().map(LogChain::new).orElse(null);
+        if (chain == null) {
+            err.println("sentinel: " + LambdaConfig.LOG_KEY + " is not set; decision log lines are not chained");
+        }
+        Gate gate = new Gate(
+                profile -> {
+                    throw new SentinelException(
+                            ErrorCode.INTERNAL_ERROR, "the token vending machine passes every caller to the gate", "");
+                },
+                policies,
+                new RegistryRoleIssuer(clients, registry),
+                new JsonLinesAuditSink(out, chain),
+                clock,
+                RequestId::random,
+                sessions);
+        return new TokenVendingMachine(
+                new GatewayIamAuthenticator(),
+                new DynamoDbRateLimiter(clients.serviceDynamo(null), config.rateLimitTable, config.rate),
+                registry,
+                gate,
+                sessions,
+                clock,
+                err::println);
+    }
+}
