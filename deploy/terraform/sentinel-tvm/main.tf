@@ -85,9 +85,9 @@ resource "aws_dynamodb_table" "rate_limits" {
     type = "S"
   }
 
-  # A counter is removed once its window is long over.
+  # A caller's window is removed once it is long over (DynamoDbRateLimiter writes expires_at).
   ttl {
-    attribute_name = "ttl"
+    attribute_name = "expires_at"
     enabled        = true
   }
 
@@ -289,6 +289,7 @@ data "aws_iam_policy_document" "tvm" {
       "arn:${local.partition}:ssm:${local.region}:${local.account_id}:parameter${var.policy_parameter_prefix}",
       "arn:${local.partition}:ssm:${local.region}:${local.account_id}:parameter${var.policy_parameter_prefix}/*",
       "arn:${local.partition}:ssm:${local.region}:${local.account_id}:parameter${var.signature_parameter_prefix}/*",
+      aws_ssm_parameter.registry.arn,
     ]
   }
 
@@ -391,6 +392,21 @@ data "aws_iam_policy_document" "revoker" {
 }
 
 # ---------------------------------------------------------------------------------------------------
+# The profile registry: the only roles the TVM assumes, by profile name (docs/tvm.md). Callers name a
+# profile, never a role.
+# ---------------------------------------------------------------------------------------------------
+
+resource "aws_ssm_parameter" "registry" {
+  name = "${var.registry_parameter_prefix}/${var.name_prefix}"
+  type = "String"
+  value = join("\n", concat(
+    ["version: \"1\"", "profiles:"],
+    flatten([for profile, role in local.profile_roles : ["  ${profile}:", "    role_arn: ${role}"]]),
+  ))
+  tags = var.tags
+}
+
+# ---------------------------------------------------------------------------------------------------
 # The function and its logs.
 # ---------------------------------------------------------------------------------------------------
 
@@ -415,15 +431,12 @@ resource "aws_lambda_function" "tvm" {
   environment {
     variables = merge(
       {
-        SENTINEL_POLICY_ROOT      = var.policy_parameter_prefix
-        SENTINEL_SIGNATURE_ROOT   = var.signature_parameter_prefix
-        SENTINEL_SESSION_TABLE    = aws_dynamodb_table.sessions.name
-        SENTINEL_RATE_LIMIT_TABLE = aws_dynamodb_table.rate_limits.name
-        SENTINEL_APPROVAL_TABLE   = aws_dynamodb_table.requests.name
-        SENTINEL_BREAKGLASS_TABLE = aws_dynamodb_table.breakglass.name
-        SENTINEL_PROFILE_ROLES    = jsonencode(local.profile_roles)
+        SENTINEL_POLICY_SSM_PREFIX          = var.policy_parameter_prefix
+        SENTINEL_PROFILE_REGISTRY_PARAMETER = aws_ssm_parameter.registry.name
+        SENTINEL_SESSION_TABLE              = aws_dynamodb_table.sessions.name
+        SENTINEL_RATE_LIMIT_TABLE           = aws_dynamodb_table.rate_limits.name
       },
-      var.policy_signing_kms_key_arn == null ? {} : { SENTINEL_POLICY_SIGNING_KEY = var.policy_signing_kms_key_arn },
+      var.policy_signing_kms_key_arn == null ? {} : { SENTINEL_POLICY_SIGNING_KEY = "kms:${var.policy_signing_kms_key_arn}" },
     )
   }
 

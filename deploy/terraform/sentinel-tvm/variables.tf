@@ -91,6 +91,17 @@ variable "policy_parameter_prefix" {
   }
 }
 
+variable "registry_parameter_prefix" {
+  description = "SSM path under which the TVM's profile registry parameter is written: <prefix>/<name_prefix>."
+  type        = string
+  default     = "/sentinel/registry"
+
+  validation {
+    condition     = can(regex("^/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$", var.registry_parameter_prefix))
+    error_message = "registry_parameter_prefix must start with / and must not end with /."
+  }
+}
+
 variable "signature_parameter_prefix" {
   description = "SSM path under which policy signatures live."
   type        = string

@@ -168,12 +168,13 @@ class TerraformModuleTest {
     @Test
     void expiringStateHasTtlAndAuditRecordsDoNot() {
         Map<String, Object> tables = resources("aws_dynamodb_table");
-        for (String expiring : List.of("sessions", "rate_limits")) {
-            assertThat(map(map(tables.get(expiring)).get("ttl")))
-                    .as(expiring)
-                    .containsEntry("attribute_name", "ttl")
-                    .containsEntry("enabled", true);
-        }
+        // The attributes the stores write: DynamoDbSessionStore "ttl", DynamoDbRateLimiter "expires_at".
+        Map<String, String> ttlAttributes = Map.of("sessions", "ttl", "rate_limits", "expires_at");
+        ttlAttributes.forEach((expiring, attribute) -> assertThat(
+                        map(map(tables.get(expiring)).get("ttl")))
+                .as(expiring)
+                .containsEntry("attribute_name", attribute)
+                .containsEntry("enabled", true));
         for (String audit : List.of("requests", "breakglass")) {
             assertThat(map(tables.get(audit))).as(audit).doesNotContainKey("ttl");
         }
@@ -351,8 +352,30 @@ class TerraformModuleTest {
                 .containsEntry("role", "aws_iam_role.tvm.arn");
         assertThat(block("resource \"aws_lambda_function\" \"tvm\""))
                 .contains("source_code_hash = filebase64sha256(var.lambda_jar_path)")
-                .contains("SENTINEL_SESSION_TABLE    = aws_dynamodb_table.sessions.name")
-                .contains("SENTINEL_PROFILE_ROLES    = jsonencode(local.profile_roles)");
+                .contains("SENTINEL_SESSION_TABLE              = aws_dynamodb_table.sessions.name")
+                .contains("SENTINEL_PROFILE_REGISTRY_PARAMETER = aws_ssm_parameter.registry.name");
+    }
+
+    @Test
+    void theFunctionGetsOnlySettingsTheLambdaDocumentsAndEveryRequiredOne() throws IOException {
+        java.util.regex.Pattern setting = java.util.regex.Pattern.compile("SENTINEL_[A-Z_]+");
+        java.util.Set<String> set = new java.util.TreeSet<>();
+        setting.matcher(block("resource \"aws_lambda_function\" \"tvm\""))
+                .results()
+                .forEach(m -> set.add(m.group()));
+        String docs = java.nio.file.Files.readString(Path.of("..", "docs", "tvm.md"));
+        java.util.Set<String> documented = new java.util.TreeSet<>();
+        java.util.Set<String> required = new java.util.TreeSet<>();
+        java.util.regex.Pattern row = java.util.regex.Pattern.compile("(?m)^\\| `(SENTINEL_[A-Z_]+)` \\| (required)?");
+        row.matcher(docs).results().forEach(m -> {
+            documented.add(m.group(1));
+            if (m.group(2) != null) {
+                required.add(m.group(1));
+            }
+        });
+        assertThat(required).isNotEmpty();
+        assertThat(documented).containsAll(set);
+        assertThat(set).containsAll(required);
     }
 
     @Test
