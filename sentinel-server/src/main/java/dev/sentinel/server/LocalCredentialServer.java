@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
  */
 public final class LocalCredentialServer implements CredentialEndpoint {
     public static final String PATH = CredentialRequests.PATH;
+    private static final int HANDLER_THREADS = 16;
     public static final String URI_VARIABLE = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
     public static final String TOKEN_VARIABLE = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
     /** The JDK HTTP server's switch for TCP_NODELAY, read once, when the first server in the process starts. */
@@ -63,7 +64,10 @@ public final class LocalCredentialServer implements CredentialEndpoint {
             System.setProperty(NO_DELAY, "true");
         }
         HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-        ExecutorService executor = Executors.newFixedThreadPool(2, runnable -> {
+        // Most of a request's time is spent waiting for its decision log line to reach the disk. Concurrent
+        // requests share one sync (the log commits in groups), so more handler threads than cores let a
+        // busy server sync once for many requests instead of once for each.
+        ExecutorService executor = Executors.newFixedThreadPool(HANDLER_THREADS, runnable -> {
             Thread thread = new Thread(runnable, "sentinel-credential-server");
             thread.setDaemon(true);
             return thread;

@@ -53,19 +53,29 @@ public final class FileAuditLog implements AuditSink {
         append(record.toJson());
     }
 
-    /** Appends one JSON object as the next line of the chain. */
+    /**
+     * Appends one JSON object as the next line of the chain, and returns once it is on disk. Concurrent
+     * appends to the same file in this process are committed together: one thread writes every line
+     * waiting at that moment with one sync and one head update, and each caller returns (or fails) with
+     * the batch its line was in.
+     */
     public void append(String entryJson) {
+        requireNonNull(entryJson, "entryJson is null");
         PrivateFiles.directory(file.toAbsolutePath().getParent());
+        GroupCommit.of(file.toAbsolutePath()).commit(entryJson, this::appendBatch);
+    }
+
+    private void appendBatch(List<String> entries) {
         ReentrantLock threads = InProcessLocks.of(file);
         threads.lock();
         try {
-            appendLocked(entryJson);
+            appendLocked(entries);
         } finally {
             threads.unlock();
         }
     }
 
-    private void appendLocked(String entryJson) {
+    private void appendLocked(List<String> entries) {
         try (FileChannel channel = FileChannel.open(
                         file,
                         Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
@@ -84,8 +94,14 @@ public final class FileAuditLog implements AuditSink {
                     out.append('\n');
                 }
             }
-            String line = chain.seal(seq, prev, entryJson);
-            out.append(line).append('\n');
+            String line = null;
+            for (String entryJson : entries) {
+                line = chain.seal(seq, prev, entryJson);
+                out.append(line).append('\n');
+                prev = LogChain.hash(line);
+                seq++;
+            }
+            seq--;
             ByteBuffer bytes = ByteBuffer.wrap(out.toString().getBytes(StandardCharsets.UTF_8));
             long position = size;
             while (bytes.hasRemaining()) {

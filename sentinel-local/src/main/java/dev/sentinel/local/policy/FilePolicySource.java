@@ -17,12 +17,15 @@ import java.nio.file.Path;
 /**
  * Policies from local YAML files. Given a directory, the policy for profile {@code P} is
  * {@code <dir>/P.yaml}, or else {@code <dir>/default.yaml}. Given a file, that file governs every
- * profile. The file is read and validated on every call, so an edit takes effect at once.
+ * profile. The file is read on every call, so an edit takes effect at once; when its text is exactly the
+ * text last parsed from the same file, that parse is reused (a long-running server then parses only what
+ * changed).
  */
 public final class FilePolicySource implements PolicySource {
     static final String DEFAULT_NAME = "default.yaml";
 
     private final Path location;
+    private volatile LoadedPolicy lastParsed;
 
     public FilePolicySource(Path location) {
         this.location = requireNonNull(location, "location is null");
@@ -45,14 +48,21 @@ public final class FilePolicySource implements PolicySource {
         return read(own).or(() -> read(fallback)).orElseThrow(() -> notFound(profile, own + " or " + fallback));
     }
 
-    private static java.util.Optional<LoadedPolicy> read(Path file) {
+    private java.util.Optional<LoadedPolicy> read(Path file) {
         try {
             byte[] bytes = Files.readAllBytes(file);
             String text = StandardCharsets.UTF_8
                     .newDecoder()
                     .decode(java.nio.ByteBuffer.wrap(bytes))
                     .toString();
-            return java.util.Optional.of(LoadedPolicy.parse(file.toString(), text));
+            String source = file.toString();
+            LoadedPolicy last = lastParsed;
+            if (last != null && last.source().equals(source) && last.text().equals(text)) {
+                return java.util.Optional.of(last);
+            }
+            LoadedPolicy parsed = LoadedPolicy.parse(source, text);
+            lastParsed = parsed;
+            return java.util.Optional.of(parsed);
         } catch (NoSuchFileException e) {
             return java.util.Optional.empty();
         } catch (CharacterCodingException e) {

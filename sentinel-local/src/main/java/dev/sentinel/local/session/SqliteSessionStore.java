@@ -39,6 +39,7 @@ public final class SqliteSessionStore implements SessionStore {
 
     private final String url;
     private final Path file;
+    private Connection touchConnection;
 
     public SqliteSessionStore(Path file) {
         this.file = requireNonNull(file, "file is null");
@@ -103,22 +104,59 @@ public final class SqliteSessionStore implements SessionStore {
         }
     }
 
+    /**
+     * Runs on one long-lived connection with {@code synchronous=NORMAL}: in WAL mode a refresh's commit then
+     * waits for no sync (a power loss may forget the last counts and access times, never a revocation,
+     * which commits fully on its own connection), and keeping the connection open spares every refresh
+     * the checkpoint SQLite runs when a file's last connection closes. The update is still conditional on
+     * the session being active, so a revocation committed before it refuses this refresh.
+     */
     @Override
-    public ServerSession touch(RequestId id, Instant now) {
-        try (Connection c = connect();
-                PreparedStatement update = c.prepareStatement(
-                        "UPDATE server_sessions SET last_access_at = ?, request_count = request_count + 1"
-                                + " WHERE id = ? AND status = 'ACTIVE' AND expires_at > ?")) {
-            update.setLong(1, now.toEpochMilli());
-            update.setString(2, id.value());
-            update.setLong(3, now.toEpochMilli());
-            if (update.executeUpdate() == 1) {
-                return get(id).orElseThrow();
+    public synchronized ServerSession touch(RequestId id, Instant now) {
+        boolean touched;
+        try {
+            Connection c = touchConnection();
+            try (PreparedStatement update = c.prepareStatement(
+                    "UPDATE server_sessions SET last_access_at = ?, request_count = request_count + 1"
+                            + " WHERE id = ? AND status = 'ACTIVE' AND expires_at > ?")) {
+                update.setLong(1, now.toEpochMilli());
+                update.setString(2, id.value());
+                update.setLong(3, now.toEpochMilli());
+                touched = update.executeUpdate() == 1;
             }
         } catch (SQLException e) {
+            closeTouchConnection();
             throw unavailable("record a refresh of session " + id, e);
         }
+        if (touched) {
+            return get(id).orElseThrow();
+        }
         throw notActive(id, now);
+    }
+
+    private Connection touchConnection() throws SQLException {
+        if (touchConnection == null) {
+            Connection connection = connect();
+            try (Statement s = connection.createStatement()) {
+                s.execute("PRAGMA synchronous=NORMAL");
+            } catch (SQLException e) {
+                connection.close();
+                throw e;
+            }
+            touchConnection = connection;
+        }
+        return touchConnection;
+    }
+
+    private void closeTouchConnection() {
+        if (touchConnection != null) {
+            try {
+                touchConnection.close();
+            } catch (SQLException e) {
+                // It is being replaced because it failed; a failure to close it changes nothing.
+            }
+            touchConnection = null;
+        }
     }
 
     @Override

@@ -168,5 +168,12 @@ class FileAuditLogTest {
         assertThat(report.problems()).isEmpty();
         assertThat(report.warnings()).isEmpty();
         assertThat(report.entries()).isEqualTo(200);
+        List<String> written = lines();
+        for (int t = 0; t < 8; t++) {
+            for (int i = 0; i < 25; i++) {
+                String entry = "\"writer\":" + t + ",\"i\":" + i + ",";
+                assertThat(written).as(entry).filteredOn(l -> l.contains(entry)).hasSize(1);
+            }
+        }
     }
 }

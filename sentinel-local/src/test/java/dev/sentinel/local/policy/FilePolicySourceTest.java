@@ -34,6 +34,23 @@ class FilePolicySourceTest {
     }
 
     @Test
+    void reusesTheLastParseOnlyWhileTheTextIsUnchanged() throws IOException {
+        Path file = Files.writeString(dir.resolve("default.yaml"), ALLOW_ALL);
+        FilePolicySource source = new FilePolicySource(dir);
+        LoadedPolicy first = source.load(new ProfileName("prod"));
+
+        assertThat(source.load(new ProfileName("dev"))).isSameAs(first);
+
+        Files.writeString(file, DENY_ALL);
+        LoadedPolicy edited = source.load(new ProfileName("prod"));
+        assertThat(edited.policy().rules().get(0).name()).isEqualTo("none");
+        assertThat(edited.sha256()).isEqualTo(LoadedPolicy.sha256Hex(DENY_ALL));
+
+        Files.writeString(file, "version: \"1\"\nrules:\n  - name: x\n    effect: Allow\n");
+        assertThatThrownBy(() -> source.load(new ProfileName("prod"))).isInstanceOf(SentinelException.class);
+    }
+
+    @Test
     void aSingleFileGovernsEveryProfile() throws IOException {
         Path file = Files.writeString(dir.resolve("policy.yaml"), ALLOW_ALL);
         assertThat(new FilePolicySource(file).load(new ProfileName("anything")).source())
