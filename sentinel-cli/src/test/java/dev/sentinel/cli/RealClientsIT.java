@@ -190,12 +190,22 @@ class RealClientsIT {
             CliWorld.Result second = world.process(env, identity);
             assertThat(second.exit()).as(second.err()).isZero();
             assertThat(second.out().trim()).contains("assumed-role/" + devRole + "/sentinel." + user + ".d.");
+            List<CompletableFuture<CliWorld.Result>> parallel = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                parallel.add(CompletableFuture.supplyAsync(() -> world.process(env, identity)));
+            }
+            for (CompletableFuture<CliWorld.Result> run : parallel) {
+                CliWorld.Result result = run.join();
+                assertThat(result.exit())
+                        .as("parallel calls through the agent: " + result.err())
+                        .isZero();
+            }
             CliWorld.Result denied = world.process(
                     env,
                     CliWorld.command("aws", "sts", "get-caller-identity", "--profile", "prod", "--output", "text"));
             assertThat(denied.exit()).isNotZero();
             assertThat(denied.err()).contains("POLICY_DENIED", "production is closed today");
-            assertThat(world.logLines()).hasSize(3);
+            assertThat(world.logLines()).hasSize(7);
             // A caller whose process-wide settings differ (here one AWS variable) is never answered by an
             // agent started with other settings: with the corrupt jar in place, its call cannot run at all.
             Map<String, String> otherEnv = new java.util.HashMap<>(env);
