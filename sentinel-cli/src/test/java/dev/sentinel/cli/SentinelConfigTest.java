@@ -122,4 +122,66 @@ class SentinelConfigTest {
         assertThat(invalid("sessions:\n  revoke_profile: iam-admin\n").getMessage())
                 .contains("revoke_profile");
     }
+
+    @Test
+    void workflowsDefaultToFilesInTheHomeAndTheEmbeddedStore() {
+        WorkflowConfig workflows = parse("").workflows();
+        assertThat(workflows.approvalPolicy()).isEqualTo(Path.of("/home/u/.sentinel/approvals.yaml"));
+        assertThat(workflows.breakGlassPolicy()).isEqualTo(Path.of("/home/u/.sentinel/breakglass.yaml"));
+        assertThat(workflows.mfaUsers()).isEqualTo(Path.of("/home/u/.sentinel/mfa-users.yaml"));
+        assertThat(workflows.approvalTable()).isNull();
+        assertThat(workflows.breakGlassTable()).isNull();
+        assertThat(workflows.webhookUrl()).isNull();
+        assertThat(workflows.snsTopicArn()).isNull();
+    }
+
+    @Test
+    void readsEveryWorkflowSetting() {
+        WorkflowConfig workflows = parse(
+                        """
+                        approvals: {policy: ~/team/approvals.yaml, store: dynamodb, aws_profile: ops, region: eu-west-1}
+                        breakglass: {store: dynamodb, table: bg, aws_profile: ops}
+                        mfa: {users: keys/mfa.yaml, sms: {aws_profile: ops, region: us-east-1}}
+                        notifications:
+                          webhook: {url: "https://hooks.example.com/s", secret_file: keys/webhook.secret}
+                          sns: {topic_arn: "arn:aws:sns:eu-west-1:111122223333:events", aws_profile: ops}
+                        """)
+                .workflows();
+        assertThat(workflows.approvalPolicy()).isEqualTo(Path.of("/home/u/team/approvals.yaml"));
+        assertThat(workflows.approvalTable().table()).isEqualTo("sentinel-requests");
+        assertThat(workflows.approvalTable().target()).isEqualTo(new WorkflowConfig.AwsTarget("ops", "eu-west-1"));
+        assertThat(workflows.breakGlassTable().table()).isEqualTo("bg");
+        assertThat(workflows.mfaUsers()).isEqualTo(Path.of("/home/u/.sentinel/keys/mfa.yaml"));
+        assertThat(workflows.smsSender()).isEqualTo(new WorkflowConfig.AwsTarget("ops", "us-east-1"));
+        assertThat(workflows.webhookUrl()).hasToString("https://hooks.example.com/s");
+        assertThat(workflows.webhookSecret()).isEqualTo(Path.of("/home/u/.sentinel/keys/webhook.secret"));
+        assertThat(workflows.snsTopicArn()).isEqualTo("arn:aws:sns:eu-west-1:111122223333:events");
+    }
+
+    @Test
+    void refusesIncompleteOrWrongWorkflowSettingsNamingEveryProblem() {
+        InvalidDocumentException e = invalid(
+                """
+                approvals: {store: dynamodb}
+                breakglass: {store: postgres}
+                notifications:
+                  webhook: {url: "ftp://hooks.example.com"}
+                  sns: {aws_profile: ops}
+                """);
+        assertThat(e.problems())
+                .extracting(p -> p.message())
+                .anySatisfy(m -> assertThat(m).contains("approvals needs aws_profile"))
+                .anySatisfy(m -> assertThat(m).contains("unknown breakglass store 'postgres'"))
+                .anySatisfy(m -> assertThat(m).contains("must be an http(s) address"))
+                .anySatisfy(m -> assertThat(m).contains("notifications.sns needs topic_arn"));
+    }
+
+    @Test
+    void aWebhookNeedsTheSecretThatSignsItsDeliveries() {
+        InvalidDocumentException e = invalid("notifications:\n  webhook: {url: \"https://hooks.example.com\"}\n");
+        assertThat(e.problems()).singleElement().satisfies(p -> {
+            assertThat(p.message()).contains("secret_file");
+            assertThat(p.hint()).contains("openssl rand");
+        });
+    }
 }
