@@ -86,7 +86,9 @@ public final class Main {
         cli.addSubcommand(new ServerSessionsCommand(platform));
         cli.addSubcommand(new ServerSessionCommand(platform));
         cli.addSubcommand(new ServerRevokeCommand(platform));
-        cli.addSubcommand(new CommandLine(new TvmCommand()).addSubcommand(new TvmServeCommand(platform)));
+        cli.addSubcommand(new CommandLine(new TvmCommand())
+                .addSubcommand(new TvmServeCommand(platform))
+                .addSubcommand(new TvmProofCommand(platform)));
         cli.addSubcommand(new TrainStartupCommand(platform));
         cli.addSubcommand(new AgentCommand());
         cli.addSubcommand(new CommandLine.HelpCommand());

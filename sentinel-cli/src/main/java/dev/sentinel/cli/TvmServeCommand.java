@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.sentinel.error.ErrorCode;
 import dev.sentinel.error.SentinelException;
 import dev.sentinel.ratelimit.RequestRate;
+import dev.sentinel.tvm.TvmTimings;
 import dev.sentinel.yaml.DurationText;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -101,6 +102,12 @@ final class TvmServeCommand implements Callable<Integer> {
                     + " instead of in this server's memory.")
     String rateLimitTable;
 
+    @Option(
+            names = "--timings",
+            description = "For load tests: time every request, and print on exit where the time went (the"
+                    + " pipeline's own time, the time waiting for STS, and the total; durations only).")
+    boolean timings;
+
     TvmServeCommand(Platform platform) {
         this.platform = requireNonNull(platform, "platform is null");
     }
@@ -109,10 +116,14 @@ final class TvmServeCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         TvmWiring.Options options =
                 new TvmWiring.Options(registry, serverId, address(), stsEndpoint, awsProfile, rate(), rateLimitTable);
-        TvmWiring.Running running = TvmWiring.start(platform, options);
+        TvmTimings timed = timings ? new TvmTimings() : null;
+        TvmWiring.Running running = TvmWiring.start(platform, options, timed);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.close();
+            if (timed != null) {
+                platform.err().println(timed.report());
+            }
             stopped.countDown();
         }));
         if (!options.address().getAddress().isLoopbackAddress()) {

@@ -10,6 +10,7 @@ import dev.sentinel.aws.RegistryRoleIssuer;
 import dev.sentinel.aws.SsmPolicySource;
 import dev.sentinel.aws.SsmSignatures;
 import dev.sentinel.aws.StsIdentityProver;
+import dev.sentinel.credentials.CredentialIssuer;
 import dev.sentinel.gate.Gate;
 import dev.sentinel.local.registry.FileProfileRegistry;
 import dev.sentinel.policy.PolicySource;
@@ -20,6 +21,7 @@ import dev.sentinel.registry.ProfileRegistrySource;
 import dev.sentinel.tvm.StsProofAuthenticator;
 import dev.sentinel.tvm.TokenVendingMachine;
 import dev.sentinel.tvm.TvmHttpServer;
+import dev.sentinel.tvm.TvmTimings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -65,6 +67,11 @@ final class TvmWiring {
     private TvmWiring() {}
 
     static Running start(Platform platform, Options options) throws IOException {
+        return start(platform, options, null);
+    }
+
+    /** @param timings where each request's time is recorded (load tests), or null */
+    static Running start(Platform platform, Options options, TvmTimings timings) throws IOException {
         Sentinel sentinel = Sentinel.open(platform);
         AwsProfiles profiles = new AwsProfiles(new AwsEnvironment(platform.env(), platform.userHome()));
         AwsClients clients = AwsClients.forService(
@@ -75,20 +82,23 @@ final class TvmWiring {
         PolicySource policies = sentinel.policies(
                 () -> new SsmPolicySource(clients, config.ssmPrefix(), config.ssmRegion()),
                 () -> new SsmSignatures(clients, config.ssmRegion()));
-        Gate gate = sentinel.tvmGate(policies, new RegistryRoleIssuer(clients, registry));
+        CredentialIssuer roles = new RegistryRoleIssuer(clients, registry);
+        CredentialIssuer issuer = timings == null ? roles : request -> timings.sts(() -> roles.issue(request));
+        Gate gate = sentinel.tvmGate(policies, issuer);
         RateLimiter limiter = options.rateTable() == null
                 ? new InMemoryRateLimiter(options.rate())
                 : new DynamoDbRateLimiter(clients.serviceDynamo(null), options.rateTable(), options.rate());
         URI sts = options.stsEndpoint() != null ? options.stsEndpoint() : StsIdentityProver.defaultEndpoint(profiles);
         TokenVendingMachine tvm = new TokenVendingMachine(
                 new StsProofAuthenticator(
-                        sts, options.serverId(), StsProofAuthenticator.defaultClient(), platform.clock()),
+                        sts, options.serverId(), StsProofAuthenticator.defaultClient(), platform.clock(), timings),
                 limiter,
                 registry,
                 gate,
                 sentinel.sessions(),
                 platform.clock(),
-                platform.err()::println);
+                platform.err()::println,
+                timings);
         return new Running(TvmHttpServer.start(tvm, options.address()), sts);
     }
 }

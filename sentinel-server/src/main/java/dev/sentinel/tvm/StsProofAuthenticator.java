@@ -64,12 +64,19 @@ public final class StsProofAuthenticator implements CallerAuthenticator {
     private final String serverId;
     private final HttpClient http;
     private final Clock clock;
+    private final TvmTimings timings;
 
     /**
      * @param endpoint the STS endpoint proofs must be signed for and are forwarded to
      * @param serverId this server's id; proofs must carry it in the signed {@code X-Sentinel-Server-ID}
      */
     public StsProofAuthenticator(URI endpoint, String serverId, HttpClient http, Clock clock) {
+        this(endpoint, serverId, http, clock, null);
+    }
+
+    /** @param timings where the time spent waiting for STS is counted (load tests), or null */
+    public StsProofAuthenticator(URI endpoint, String serverId, HttpClient http, Clock clock, TvmTimings timings) {
+        this.timings = timings;
         this.endpoint = requireNonNull(endpoint, "endpoint is null");
         this.serverId = requireNonNull(serverId, "serverId is null");
         this.http = requireNonNull(http, "http is null");
@@ -101,6 +108,7 @@ public final class StsProofAuthenticator implements CallerAuthenticator {
                         "Call through 'sentinel exec --remote-server', which signs one.")));
         HttpRequest forward = check(proof);
         HttpResponse<String> answer;
+        long sent = System.nanoTime();
         try {
             answer = http.send(forward, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -112,6 +120,10 @@ public final class StsProofAuthenticator implements CallerAuthenticator {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SentinelException(ErrorCode.AWS_UNREACHABLE, "Interrupted while asking AWS STS.", "", e);
+        } finally {
+            if (timings != null) {
+                timings.addSts(System.nanoTime() - sent);
+            }
         }
         if (answer.statusCode() == 400 || answer.statusCode() == 403) {
             throw refused(

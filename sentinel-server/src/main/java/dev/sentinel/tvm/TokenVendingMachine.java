@@ -66,6 +66,7 @@ public final class TokenVendingMachine {
     private final SessionStore sessions;
     private final Clock clock;
     private final Consumer<String> diagnostics;
+    private final TvmTimings timings;
 
     /**
      * @param gate a gate whose issuer assumes the registry's roles; its identity resolver is never asked,
@@ -80,6 +81,20 @@ public final class TokenVendingMachine {
             SessionStore sessions,
             Clock clock,
             Consumer<String> diagnostics) {
+        this(authenticator, limiter, registry, gate, sessions, clock, diagnostics, null);
+    }
+
+    /** @param timings where to record each request's time (load tests), or null */
+    public TokenVendingMachine(
+            CallerAuthenticator authenticator,
+            RateLimiter limiter,
+            ProfileRegistrySource registry,
+            Gate gate,
+            SessionStore sessions,
+            Clock clock,
+            Consumer<String> diagnostics,
+            TvmTimings timings) {
+        this.timings = timings;
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
         this.limiter = requireNonNull(limiter, "limiter is null");
         this.registry = requireNonNull(registry, "registry is null");
@@ -97,6 +112,19 @@ public final class TokenVendingMachine {
     }
 
     public TvmResponse handle(TvmRequest request) {
+        if (timings == null) {
+            return route(request);
+        }
+        long start = System.nanoTime();
+        timings.begin();
+        try {
+            return route(request);
+        } finally {
+            timings.end(System.nanoTime() - start);
+        }
+    }
+
+    private TvmResponse route(TvmRequest request) {
         Route route;
         String path = request.path();
         if (path.equals("/profiles")) {

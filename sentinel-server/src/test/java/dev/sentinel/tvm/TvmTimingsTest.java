@@ -1,0 +1,69 @@
+package dev.sentinel.tvm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The load-test timings: STS time is separated from the pipeline's own time, per request and thread. */
+class TvmTimingsTest {
+    @Test
+    void separatesTheTimeSpentWaitingForStsFromThePipelinesOwn() {
+        TvmTimings timings = new TvmTimings();
+        for (int i = 1; i <= 100; i++) {
+            timings.begin();
+            timings.addSts(i * 1_000_000L);
+            timings.end(i * 1_000_000L + 500_000L);
+        }
+
+        String report = timings.report();
+
+        assertThat(report).contains("requests timed: 100");
+        assertThat(report).containsPattern("pipeline's own time: +p50 +0\\.500 +p90 +0\\.500 +p99 +0\\.500");
+        assertThat(report).containsPattern("waiting for STS: +p50 +50\\.000 +p90 +90\\.000 +p99 +99\\.000");
+        assertThat(report).containsPattern("max +100\\.500 ms");
+    }
+
+    @Test
+    void stsTimeBelongsToTheRequestOfItsOwnThreadAndStartsAtZeroForEachRequest() throws Exception {
+        TvmTimings timings = new TvmTimings();
+        timings.begin();
+        timings.addSts(7_000_000L);
+        Thread other = new Thread(() -> {
+            timings.begin();
+            timings.end(2_000_000L);
+        });
+        other.start();
+        other.join();
+        timings.end(10_000_000L);
+        timings.begin();
+        timings.end(1_000_000L);
+
+        String report = timings.report();
+
+        assertThat(report).contains("requests timed: 3");
+        assertThat(report).containsPattern("waiting for STS: +p50 +0\\.000 .* max +7\\.000 ms");
+        assertThat(report).containsPattern("pipeline's own time: .* max +3\\.000 ms");
+    }
+
+    @Test
+    void aSupplierCallIsCountedAsSts() {
+        TvmTimings timings = new TvmTimings();
+        timings.begin();
+        String answer = timings.sts(() -> {
+            long until = System.nanoTime() + 2_000_000L;
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            return "issued";
+        });
+        timings.end(2_500_000L);
+
+        assertThat(answer).isEqualTo("issued");
+        assertThat(timings.report()).containsPattern("waiting for STS: +p50 +2\\.\\d{3}");
+    }
+
+    @Test
+    void anEmptyReportSaysSo() {
+        assertThat(new TvmTimings().report()).contains("requests timed: 0", "no requests");
+    }
+}
