@@ -32,7 +32,9 @@ public final class ChainVerifier {
     /**
      * @param logLines the log's lines, without line terminators; a last element that is empty stands for
      *     the file's final newline and is ignored
-     * @param head the head record, or null when there is none
+     * @param head the head file's text: head records one per line, of which the authentic one with the highest
+     *     {@code seq} counts (the file keeps two, so that an interrupted update leaves the other intact), or
+     *     null when there is none
      * @param endsWithNewline whether the file's last line was terminated (an unterminated line is a torn write)
      */
     public Report verify(List<String> logLines, String head, boolean endsWithNewline) {
@@ -42,6 +44,20 @@ public final class ChainVerifier {
                         : logLines;
         List<Finding> problems = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
+        List<String> headRecords = head == null
+                ? List.of()
+                : head.lines().map(String::strip).filter(r -> !r.isEmpty()).toList();
+        LogChain.ChainLink headLink = null;
+        int damagedHeads = 0;
+        for (String record : headRecords) {
+            LogChain.ChainLink link = chain.authenticateHead(record);
+            if (link == null) {
+                damagedHeads++;
+            } else if (headLink == null || link.seq() > headLink.seq()) {
+                headLink = link;
+            }
+        }
+        String hashAtHead = null;
         String prevHash = LogChain.GENESIS;
         long expectedSeq = 1;
         long lastGoodSeq = 0;
@@ -85,34 +101,41 @@ public final class ChainVerifier {
             }
             expectedSeq = link.seq() + 1;
             prevHash = LogChain.hash(line);
+            if (headLink != null && link.seq() == headLink.seq() && hashAtHead == null) {
+                hashAtHead = prevHash;
+            }
             lastGoodSeq = link.seq();
             lastHash = prevHash;
         }
         if (!lines.isEmpty() && !endsWithNewline) {
             problems.add(new Finding(lines.size(), "the last line is not terminated: the file was cut mid-line"));
         }
-        if (head == null) {
+        if (headRecords.isEmpty()) {
             if (!lines.isEmpty()) {
                 problems.add(new Finding(
                         lines.size(), "the head record is missing, so a truncated tail cannot be ruled out"));
             }
+        } else if (headLink == null) {
+            problems.add(new Finding(lines.size(), "the head record's MAC does not match: it was edited or replaced"));
         } else {
-            LogChain.ChainLink headLink = chain.authenticateHead(head);
-            if (headLink == null) {
-                problems.add(
-                        new Finding(lines.size(), "the head record's MAC does not match: it was edited or replaced"));
-            } else if (headLink.seq() > lastGoodSeq) {
+            if (headLink.seq() > lastGoodSeq) {
                 problems.add(new Finding(
                         lines.size(),
                         "the log ends at seq " + lastGoodSeq + " but its head says seq " + headLink.seq()
                                 + " was written: the file was truncated"));
-            } else if (headLink.seq() == lastGoodSeq && !headLink.hash().equals(lastHash)) {
+            } else if (hashAtHead != null && !hashAtHead.equals(headLink.hash())) {
                 problems.add(new Finding(
-                        lines.size(), "the last entry differs from the one the head record names: it was replaced"));
+                        lines.size(),
+                        (headLink.seq() == lastGoodSeq ? "the last entry" : "entry seq " + headLink.seq())
+                                + " differs from the one the head record names: it was replaced"));
             } else if (headLink.seq() < lastGoodSeq) {
                 warnings.add("the head record names seq " + headLink.seq() + " but the log continues to seq "
                         + lastGoodSeq + " (a write, of one or of a group of lines, was interrupted before the head was"
                         + " updated)");
+            }
+            if (damagedHeads > 0) {
+                warnings.add("the head file holds a record that does not authenticate beside one that does (an"
+                        + " update of the head was interrupted)");
             }
         }
         return new Report(lines.size(), problems, warnings);

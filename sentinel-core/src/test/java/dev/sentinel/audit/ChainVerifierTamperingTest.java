@@ -273,6 +273,77 @@ class ChainVerifierTamperingTest {
         assertThat(report.entries()).isEqualTo(4);
     }
 
+    @Test
+    void theNewerOfTwoHeadRecordsCountsWhicheverLineItIsOn() {
+        Log log = Log.of(chain, 5);
+        String older = chain.sealHead(4, LogChain.hash(log.lines.get(3)));
+
+        for (String head : List.of(older + "\n" + log.head + "\n", log.head + "\n" + older + "\n")) {
+            ChainVerifier.Report report = verifier.verify(log.lines, head, true);
+
+            assertThat(report.problems()).isEmpty();
+            assertThat(report.warnings()).isEmpty();
+        }
+    }
+
+    @Test
+    void theNewerOfTwoHeadRecordsStillRevealsATruncatedTail() {
+        Log log = Log.of(chain, 5);
+        String older = chain.sealHead(4, LogChain.hash(log.lines.get(3)));
+
+        ChainVerifier.Report report = verifier.verify(log.lines.subList(0, 4), older + "\n" + log.head, true);
+
+        assertThat(report.problems()).singleElement().satisfies(finding -> assertThat(finding.message())
+                .contains("ends at seq 4 but its head says seq 5"));
+    }
+
+    @Test
+    void aDamagedHeadRecordBesideAnAuthenticOneIsAWarning() {
+        Log log = Log.of(chain, 5);
+        String torn = log.head.substring(0, 40) + " ".repeat(20);
+        String older = chain.sealHead(4, LogChain.hash(log.lines.get(3)));
+
+        ChainVerifier.Report report = verifier.verify(log.lines, older + "\n" + torn, true);
+
+        assertThat(report.intact()).isTrue();
+        assertThat(report.warnings())
+                .anySatisfy(
+                        warning -> assertThat(warning).contains("names seq 4").contains("continues to seq 5"))
+                .anySatisfy(warning -> assertThat(warning).contains("does not authenticate"));
+    }
+
+    @Test
+    void headRecordsThatAllFailTheirMacAreAProblem() {
+        Log log = Log.of(chain, 5);
+        String edited = log.head.replace("\"seq\":5", "\"seq\":3");
+
+        ChainVerifier.Report report = verifier.verify(log.lines, edited + "\n" + edited.replace("3", "4"), true);
+
+        assertThat(report.problems()).singleElement().satisfies(finding -> assertThat(finding.message())
+                .contains("head record's MAC does not match"));
+    }
+
+    @Test
+    void aHeadBehindTheLogMustStillNameTheEntryAtItsSeq() {
+        Log log = Log.of(chain, 5);
+        String wrong = chain.sealHead(3, LogChain.hash("a line that was replaced"));
+
+        ChainVerifier.Report report = verifier.verify(log.lines, wrong, true);
+
+        assertThat(report.problems()).singleElement().satisfies(finding -> assertThat(finding.message())
+                .contains("entry seq 3 differs from the one the head record names"));
+    }
+
+    @Test
+    void aBlankHeadFileCountsAsMissing() {
+        Log log = Log.of(chain, 2);
+
+        ChainVerifier.Report report = verifier.verify(log.lines, " ".repeat(255) + "\n", true);
+
+        assertThat(report.problems()).singleElement().satisfies(finding -> assertThat(finding.message())
+                .contains("head record is missing"));
+    }
+
     /** A log of {@code n} entries as a writer produces it: lines chained by hash, and a head naming the last. */
     private record Log(List<String> lines, String head) {
         static Log of(LogChain chain, int n) {

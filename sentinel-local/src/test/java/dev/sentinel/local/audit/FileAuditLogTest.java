@@ -66,6 +66,80 @@ class FileAuditLogTest {
         assertThat(report.entries()).isEqualTo(5);
     }
 
+    private Path head() {
+        return FileAuditLog.headOf(dir.resolve("logs/decisions.jsonl"));
+    }
+
+    private List<String> headSlots() throws IOException {
+        String text = Files.readString(head(), StandardCharsets.US_ASCII);
+        assertThat(text).hasSize(2 * FileAuditLog.SLOT);
+        return List.of(text.substring(0, FileAuditLog.SLOT), text.substring(FileAuditLog.SLOT));
+    }
+
+    @Test
+    void theHeadKeepsTheLastTwoUpdatesInAlternatingSlots() throws IOException {
+        FileAuditLog log = log();
+        log.append("{\"n\":1}");
+        assertThat(headSlots().get(0)).startsWith("{\"seq\":1,").endsWith("\n");
+        assertThat(headSlots().get(1)).isBlank();
+
+        log.append("{\"n\":2}");
+        log.append("{\"n\":3}");
+
+        assertThat(headSlots().get(0)).startsWith("{\"seq\":3,");
+        assertThat(headSlots().get(1)).startsWith("{\"seq\":2,");
+        assertThat(log.verify().warnings()).isEmpty();
+    }
+
+    @Test
+    void aTornHeadUpdateLeavesTheOtherSlotAndAWarning() throws IOException {
+        FileAuditLog log = log();
+        for (int i = 0; i < 4; i++) {
+            log.append("{\"n\":" + i + "}");
+        }
+        byte[] bytes = Files.readAllBytes(head());
+        int newer = headSlots().get(0).startsWith("{\"seq\":4,") ? 0 : FileAuditLog.SLOT;
+        Arrays.fill(bytes, newer + 30, newer + FileAuditLog.SLOT - 1, (byte) 0);
+        Files.write(head(), bytes);
+
+        ChainVerifier.Report report = log.verify();
+
+        assertThat(report.intact()).isTrue();
+        assertThat(report.warnings()).hasSize(2).anySatisfy(w -> assertThat(w).contains("names seq 3"));
+
+        log.append("{\"n\":4}");
+        assertThat(log.verify().problems()).isEmpty();
+        assertThat(headSlots()).anySatisfy(slot -> assertThat(slot).startsWith("{\"seq\":5,"));
+    }
+
+    @Test
+    void aTruncatedTailIsCaughtByTheNewerSlot() throws IOException {
+        FileAuditLog log = log();
+        for (int i = 0; i < 3; i++) {
+            log.append("{\"n\":" + i + "}");
+        }
+        List<String> kept = lines().subList(0, 2);
+        Files.write(dir.resolve("logs/decisions.jsonl"), kept);
+
+        assertThat(log.verify().problems()).singleElement().satisfies(finding -> assertThat(finding.message())
+                .contains("head says seq 3"));
+    }
+
+    @Test
+    void aHeadInTheEarlierOneRecordFormatIsReadThenReplacedBySlots() throws IOException {
+        FileAuditLog log = log();
+        log.append("{\"n\":1}");
+        String record = headSlots().get(0).strip();
+        Files.writeString(head(), record, StandardCharsets.US_ASCII);
+        assertThat(log.verify().problems()).isEmpty();
+
+        log.append("{\"n\":2}");
+
+        assertThat(headSlots().get(0)).startsWith("{\"seq\":2,");
+        assertThat(log.verify().problems()).isEmpty();
+        assertThat(Files.getPosixFilePermissions(head())).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    }
+
     @Test
     void createsTheLogOwnerOnly() throws IOException {
         log().append("{}");
