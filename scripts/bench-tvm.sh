@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Load test of the standalone token vending machine (`sentinel tvm serve`) on loopback, against a local AWS
-# emulator (moto) in a throwaway world. Two callers, each an IAM user with its own identity proof, ask for
-# credentials at RATE/2 requests/s each (the per-caller rate limit allows at most 1,000 a second), with
-# dev.sentinel.bench.HttpLoad (open loop, measured from each request's scheduled send time). Every request
-# is authenticated (its proof forwarded to STS), rate-limited, decided by the gate (policy and session
-# touch) and logged, and gets credentials from AssumeRole.
+# emulator (moto) in a throwaway world. Two callers, each an IAM user with its own identity proof and its own
+# tracked session, ask for credentials at RATE/2 requests/s each (the per-caller rate limit allows at most
+# 1,000 a second), with dev.sentinel.bench.HttpLoad (open loop, measured from each request's scheduled send
+# time). Every request is authenticated (its proof is checked, and verified with STS the first time it is
+# seen), rate-limited, decided by the gate (a require_server_session rule, the session touched) and logged;
+# its credentials come from AssumeRole once per session and are reused while more than 5 minutes are left,
+# as `sentinel exec --remote-server` gets them.
 #
 # The server runs with --timings and prints on exit where its time went: the pipeline's own time, the
 # time spent waiting for STS (the emulator here), and the total. The target is about the first:
@@ -67,7 +69,7 @@ cat >"$SENTINEL_HOME/policies/default.yaml" <<'YAML'
 version: "1"
 rules:
   - name: callers-through-the-tvm
-    effect: allow
+    effect: require_server_session
     conditions:
       profiles: [bench]
       users: [caller-a, caller-b]
@@ -99,12 +101,22 @@ done
 PROOF_A=$("$repo/bin/sentinel" tvm proof --server-id bench-tvm --aws-profile caller-a)
 PROOF_B=$("$repo/bin/sentinel" tvm proof --server-id bench-tvm --aws-profile caller-b)
 export PROOF_A PROOF_B
-url="http://127.0.0.1:$tvm_port/credentials?profile=bench"
+base="http://127.0.0.1:$tvm_port"
+for caller in A B; do
+  proof_var=PROOF_$caller
+  opened=$(curl -sS -X POST -H "X-Sentinel-Identity: ${!proof_var}" "$base/sessions?profile=bench")
+  session=$(printf '%s' "$opened" | sed -n 's/.*"session":"\([^"]*\)".*/\1/p')
+  [ -n "$session" ] || fail "caller $caller could not open a session: $opened"
+  eval "SESSION_$caller=\$session"
+done
+url="$base/credentials?profile=bench"
 
 echo "== fixed rate: $rate requests/s in all ($((rate / 2)) per caller, two callers) for $duration after $warmup of warm-up"
 status=0
 for caller in A B; do
+  session_var=SESSION_$caller
   java -cp "$bench_jar" dev.sentinel.bench.HttpLoad --url "$url" --header-from-env "X-Sentinel-Identity=PROOF_$caller" \
+    --header "X-Sentinel-Session: ${!session_var}" \
     --rate "$((rate / 2))" --warmup "$warmup" --duration "$duration" >"$work/load-$caller.out" 2>&1 &
   eval "load_$caller=\$!"
 done
@@ -120,5 +132,8 @@ tvm_pid=
 echo "-- the server's own timing of every request it handled (warm-up included)"
 grep -E "requests timed|pipeline's own time|waiting for STS|total in the pipeline" "$work/tvm.err"
 log=$SENTINEL_HOME/logs/decisions.jsonl
-echo "decision log: $(grep -c '"outcome":"issued"' "$log" || true) issued, $(grep -c '"outcome":"refused"' "$log" || true) refused"
+issued=$(grep -c '"outcome":"issued"' "$log" || true)
+reused=$(grep -c '"cached":true' "$log" || true)
+echo "decision log: $issued issued ($((issued - reused)) from STS, $reused reused within their session), $(grep -c '"outcome":"refused"' "$log" || true) refused"
+echo "sessions: $("$repo/bin/sentinel" server-sessions --json | grep -o '"request_count":[0-9]*' | tr '\n' ' ')"
 [ "$status" = 0 ] || fail "a fixed-rate run was not clean: see 'completed' and 'result' above"

@@ -53,8 +53,6 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class Sentinel {
     static final Duration IDENTITY_TTL = Duration.ofHours(1);
-    /** The local server fetches new credentials once its current ones have no more than this left. */
-    static final Duration SERVER_REFRESH_MARGIN = Duration.ofMinutes(5);
 
     private final Platform platform;
     private final SentinelHome home;
@@ -121,7 +119,7 @@ final class Sentinel {
      * The gate for the local credential server. Every refresh is decided again and touches its session, so
      * a policy change or a revocation takes effect at the next refresh. With the credential cache on, the
      * caller's identity may come from the cache, and credentials issued earlier in the same server run are
-     * reused (in memory only) while more than {@link #SERVER_REFRESH_MARGIN} is left, under the same grant
+     * reused (in memory only) while more than {@link InMemoryCachingCredentialIssuer#REFRESH_MARGIN} is left, under the same grant
      * and within the lifetime the policy allows now.
      */
     Gate serverGate() {
@@ -187,7 +185,8 @@ final class Sentinel {
         IdentityResolver identities =
                 new CachingIdentityResolver(cache, aws::identities, IDENTITY_TTL, platform.clock());
         CredentialIssuer issuer = server
-                ? new InMemoryCachingCredentialIssuer(aws.issuer(), SERVER_REFRESH_MARGIN, platform.clock())
+                ? new InMemoryCachingCredentialIssuer(
+                        aws.issuer(), InMemoryCachingCredentialIssuer.REFRESH_MARGIN, platform.clock())
                 : new CachingCredentialIssuer(cache, aws::issuer, config.refreshMargin(), platform.clock());
         return new Gate(identities, policies(), issuer, audit, platform.clock(), RequestId::random, sessions)
                 .withGrants(grants);

@@ -18,6 +18,7 @@ import dev.sentinel.ratelimit.InMemoryRateLimiter;
 import dev.sentinel.ratelimit.RateLimiter;
 import dev.sentinel.ratelimit.RequestRate;
 import dev.sentinel.registry.ProfileRegistrySource;
+import dev.sentinel.server.InMemoryCachingCredentialIssuer;
 import dev.sentinel.tvm.StsProofAuthenticator;
 import dev.sentinel.tvm.TokenVendingMachine;
 import dev.sentinel.tvm.TvmHttpServer;
@@ -83,8 +84,11 @@ final class TvmWiring {
                 () -> new SsmPolicySource(clients, config.ssmPrefix(), config.ssmRegion()),
                 () -> new SsmSignatures(clients, config.ssmRegion()));
         CredentialIssuer roles = new RegistryRoleIssuer(clients, registry);
-        CredentialIssuer issuer = timings == null ? roles : request -> timings.sts(() -> roles.issue(request));
-        Gate gate = sentinel.tvmGate(policies, issuer);
+        CredentialIssuer fromSts = timings == null ? roles : request -> timings.sts(() -> roles.issue(request));
+        Gate gate = sentinel.tvmGate(
+                policies,
+                new InMemoryCachingCredentialIssuer(
+                        fromSts, InMemoryCachingCredentialIssuer.REFRESH_MARGIN, platform.clock()));
         RateLimiter limiter = options.rateTable() == null
                 ? new InMemoryRateLimiter(options.rate())
                 : new DynamoDbRateLimiter(clients.serviceDynamo(null), options.rateTable(), options.rate());

@@ -154,7 +154,8 @@ public final class Gate {
                 sessions.touch(request.session(), now);
             }
             SourceIdentity stamp = SourceIdentity.of(caller.user(), grant, decisionId);
-            IssuedCredentials issued = issuer.issue(new IssueRequest(request.profile(), caller, stamp, lifetime));
+            IssuedCredentials issued =
+                    issuer.issue(new IssueRequest(request.profile(), caller, stamp, lifetime, request.session()));
             Outcome.Issued outcome = new Outcome.Issued(decisionId, caller, decision, issued);
             try {
                 if (request.session() != null && !issued.cached()) {

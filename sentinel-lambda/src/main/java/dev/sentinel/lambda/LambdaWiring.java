@@ -17,6 +17,7 @@ import dev.sentinel.gate.Gate;
 import dev.sentinel.identity.RequestId;
 import dev.sentinel.policy.PolicySource;
 import dev.sentinel.registry.ProfileRegistrySource;
+import dev.sentinel.server.InMemoryCachingCredentialIssuer;
 import dev.sentinel.session.SessionStore;
 import dev.sentinel.signing.VerifyingPolicySource;
 import dev.sentinel.tvm.GatewayIamAuthenticator;
@@ -63,7 +64,10 @@ final class LambdaWiring {
                             ErrorCode.INTERNAL_ERROR, "the token vending machine passes every caller to the gate", "");
                 },
                 policies,
-                new RegistryRoleIssuer(clients, registry),
+                new InMemoryCachingCredentialIssuer(
+                        new RegistryRoleIssuer(clients, registry),
+                        InMemoryCachingCredentialIssuer.REFRESH_MARGIN,
+                        clock),
                 new JsonLinesAuditSink(out, chain),
                 clock,
                 RequestId::random,

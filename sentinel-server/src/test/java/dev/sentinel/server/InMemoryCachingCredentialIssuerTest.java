@@ -231,12 +231,59 @@ class InMemoryCachingCredentialIssuerTest {
     }
 
     @Test
+    void eachServerSessionGetsCredentialsOfItsOwnSoRevokingOneEndsOnlyItsKeys() {
+        InMemoryCachingCredentialIssuer issuer = new InMemoryCachingCredentialIssuer(sts, Duration.ofMinutes(5), clock);
+        RequestId first = RequestId.random();
+        RequestId second = RequestId.random();
+        Duration cap = Duration.ofMinutes(15);
+
+        IssuedCredentials inFirst = issuer.issue(request(PROD, ALICE, Grant.DIRECT, cap, first));
+        IssuedCredentials inSecond = issuer.issue(request(PROD, ALICE, Grant.DIRECT, cap, second));
+        IssuedCredentials outside = issuer.issue(request(PROD, ALICE, Grant.DIRECT, cap, null));
+        IssuedCredentials firstAgain = issuer.issue(request(PROD, ALICE, Grant.DIRECT, cap, first));
+
+        assertThat(List.of(inFirst, inSecond, outside))
+                .extracting(issued -> issued.sourceIdentity().format())
+                .doesNotHaveDuplicates();
+        assertThat(firstAgain.cached()).isTrue();
+        assertThat(firstAgain.sourceIdentity()).isEqualTo(inFirst.sourceIdentity());
+        assertThat(sts.calls).hasSize(3);
+    }
+
+    @Test
+    void aDiscardForgetsTheCallersCredentialsForTheProfileInEverySession() {
+        InMemoryCachingCredentialIssuer issuer = new InMemoryCachingCredentialIssuer(sts, Duration.ofMinutes(5), clock);
+        RequestId first = RequestId.random();
+        RequestId second = RequestId.random();
+        Duration cap = Duration.ofMinutes(15);
+        issuer.issue(request(PROD, ALICE, Grant.DIRECT, cap, first));
+        issuer.issue(request(PROD, ALICE, Grant.DIRECT, cap, second));
+        issuer.issue(request(new ProfileName("dev"), ALICE, Grant.DIRECT, cap, first));
+
+        issuer.discard(PROD, ALICE);
+
+        assertThat(issuer.issue(request(PROD, ALICE, Grant.DIRECT, cap, first)).cached())
+                .isFalse();
+        assertThat(issuer.issue(request(PROD, ALICE, Grant.DIRECT, cap, second)).cached())
+                .isFalse();
+        assertThat(issuer.issue(request(new ProfileName("dev"), ALICE, Grant.DIRECT, cap, first))
+                        .cached())
+                .isTrue();
+    }
+
+    @Test
     void refusesANegativeMargin() {
         assertThatThrownBy(() -> new InMemoryCachingCredentialIssuer(sts, Duration.ofSeconds(-1), clock))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     private static IssueRequest request(ProfileName profile, CallerIdentity caller, Grant grant, Duration cap) {
-        return new IssueRequest(profile, caller, SourceIdentity.of(caller.user(), grant, RequestId.random()), cap);
+        return request(profile, caller, grant, cap, null);
+    }
+
+    private static IssueRequest request(
+            ProfileName profile, CallerIdentity caller, Grant grant, Duration cap, RequestId session) {
+        return new IssueRequest(
+                profile, caller, SourceIdentity.of(caller.user(), grant, RequestId.random()), cap, session);
     }
 }
