@@ -13,6 +13,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,11 +22,16 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.XMLConstants;
@@ -45,10 +52,20 @@ import org.xml.sax.SAXException;
  * {@code x-sentinel-server-id}, whose value is this server's id; the signature is at most
  * {@link #MAX_AGE} old. The request is then sent to the configured endpoint (never to the URL the caller
  * wrote) with only the headers the signature covers. Any failure refuses with UNAUTHENTICATED.
+ *
+ * <p>Re-sending the identical signed request to STS within the proof's validity proves nothing new, so
+ * each proof STS accepted is remembered until it is {@link #MAX_AGE} old: a repeat of exactly the same
+ * forwarded request (a SHA-256 over method, endpoint, body and every forwarded header, the signature
+ * included) is answered from memory, after all the checks above ran again. A proof with any forwarded
+ * value changed is a different request and goes to STS. Refusals and errors are never remembered. At most
+ * {@link #MAX_VERIFIED} proofs are kept: when full, the expired ones are dropped, and if none had expired,
+ * all of them.
  */
 public final class StsProofAuthenticator implements CallerAuthenticator {
     /** How old a proof may be; STS itself accepts signatures up to 15 minutes from its clock. */
     public static final Duration MAX_AGE = Duration.ofMinutes(5);
+    /** How many verified proofs are remembered at most. */
+    public static final int MAX_VERIFIED = 10_000;
 
     static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final Pattern AUTHORIZATION = Pattern.compile("AWS4-HMAC-SHA256 Credential=([^/\\s,]+)/(\\d{8})/"
@@ -65,6 +82,15 @@ public final class StsProofAuthenticator implements CallerAuthenticator {
     private final HttpClient http;
     private final Clock clock;
     private final TvmTimings timings;
+    private final int maxVerified;
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+    private final Object remembering = new Object();
+
+    /** The forwarded request of a proof that passed every check, and when the proof stops being accepted. */
+    record Forward(HttpRequest request, Instant until) {}
+
+    /** Who STS said a proof's signer is, and until when that answer may be reused. */
+    private record Verified(CallerIdentity caller, Instant until) {}
 
     /**
      * @param endpoint the STS endpoint proofs must be signed for and are forwarded to
@@ -76,6 +102,16 @@ public final class StsProofAuthenticator implements CallerAuthenticator {
 
     /** @param timings where the time spent waiting for STS is counted (load tests), or null */
     public StsProofAuthenticator(URI endpoint, String serverId, HttpClient http, Clock clock, TvmTimings timings) {
+        this(endpoint, serverId, http, clock, timings, MAX_VERIFIED);
+    }
+
+    /** @param maxVerified how many verified proofs are remembered at most */
+    StsProofAuthenticator(
+            URI endpoint, String serverId, HttpClient http, Clock clock, TvmTimings timings, int maxVerified) {
+        if (maxVerified < 1) {
+            throw new IllegalArgumentException("maxVerified must be at least 1: " + maxVerified);
+        }
+        this.maxVerified = maxVerified;
         this.timings = timings;
         this.endpoint = requireNonNull(endpoint, "endpoint is null");
         this.serverId = requireNonNull(serverId, "serverId is null");
@@ -106,7 +142,26 @@ public final class StsProofAuthenticator implements CallerAuthenticator {
                 .orElseThrow(() -> refused(
                         "the request carries no " + IdentityProof.HEADER + " header",
                         "Call through 'sentinel exec --remote-server', which signs one.")));
-        HttpRequest forward = check(proof);
+        Forward forward = check(proof);
+        String key = key(forward.request(), proof.body());
+        Verified known = verified.get(key);
+        if (known != null) {
+            if (clock.instant().isBefore(known.until())) {
+                return known.caller();
+            }
+            verified.remove(key, known);
+        }
+        CallerIdentity caller = ask(forward.request());
+        remember(key, new Verified(caller, forward.until()));
+        return caller;
+    }
+
+    /** How many verified proofs are remembered now. */
+    int verifiedProofs() {
+        return verified.size();
+    }
+
+    private CallerIdentity ask(HttpRequest forward) {
         HttpResponse<String> answer;
         long sent = System.nanoTime();
         try {
@@ -146,8 +201,57 @@ public final class StsProofAuthenticator implements CallerAuthenticator {
         }
     }
 
+    private void remember(String key, Verified answer) {
+        synchronized (remembering) {
+            if (verified.size() >= maxVerified) {
+                Instant now = clock.instant();
+                verified.values().removeIf(v -> !now.isBefore(v.until()));
+                if (verified.size() >= maxVerified) {
+                    verified.clear();
+                }
+            }
+            verified.put(key, answer);
+        }
+    }
+
+    /**
+     * A SHA-256 over exactly what is forwarded: method, endpoint, body and every header with its values,
+     * names in sorted order, each field length-prefixed so that no field can run into the next.
+     */
+    private static String key(HttpRequest forward, String body) {
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+        update(sha256, forward.method());
+        update(sha256, forward.uri().toString());
+        update(sha256, body);
+        Map<String, List<String>> headers = new TreeMap<>();
+        forward.headers().map().forEach((name, values) -> headers.computeIfAbsent(
+                        name.toLowerCase(Locale.ROOT), n -> new ArrayList<>())
+                .addAll(values));
+        headers.forEach((name, values) -> {
+            update(sha256, name);
+            sha256.update(intBytes(values.size()));
+            values.forEach(value -> update(sha256, value));
+        });
+        return HexFormat.of().formatHex(sha256.digest());
+    }
+
+    private static void update(MessageDigest digest, String field) {
+        byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
+        digest.update(intBytes(bytes.length));
+        digest.update(bytes);
+    }
+
+    private static byte[] intBytes(int n) {
+        return new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n};
+    }
+
     /** Checks every rule on the proof and builds the request to forward; nothing is sent here. */
-    HttpRequest check(IdentityProof proof) {
+    Forward check(IdentityProof proof) {
         if (!proof.method().equals("POST")) {
             throw refused("the signed request must be a POST", null);
         }
@@ -187,7 +291,8 @@ public final class StsProofAuthenticator implements CallerAuthenticator {
                     "the proof is for server '" + presentedId + "', not for this one ('" + serverId + "')",
                     "Use the URL this server's id names (its host name).");
         }
-        checkAge(proof.header("X-Amz-Date").orElseThrow(() -> refused("the signed request has no X-Amz-Date", null)));
+        Instant signedAt = checkAge(
+                proof.header("X-Amz-Date").orElseThrow(() -> refused("the signed request has no X-Amz-Date", null)));
         HttpRequest.Builder forward = HttpRequest.newBuilder(endpoint)
                 .timeout(TIMEOUT)
                 .POST(HttpRequest.BodyPublishers.ofString(proof.body(), StandardCharsets.UTF_8))
@@ -216,7 +321,7 @@ public final class StsProofAuthenticator implements CallerAuthenticator {
                         .equals(Integer.toString(proof.body().getBytes(StandardCharsets.UTF_8).length))) {
             throw refused("the signed Content-Length does not match the body", null);
         }
-        return forward.build();
+        return new Forward(forward.build(), signedAt.plus(MAX_AGE));
     }
 
     private boolean sameEndpoint(URI url) {
@@ -244,7 +349,7 @@ public final class StsProofAuthenticator implements CallerAuthenticator {
         return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
-    private void checkAge(String amzDate) {
+    private Instant checkAge(String amzDate) {
         Instant signedAt;
         try {
             signedAt = LocalDateTime.parse(amzDate, AMZ_DATE).toInstant(ZoneOffset.UTC);
@@ -258,6 +363,7 @@ public final class StsProofAuthenticator implements CallerAuthenticator {
                             + MAX_AGE.toMinutes() + " allowed)",
                     "Check your computer's clock.");
         }
+        return signedAt;
     }
 
     /** The {@code Arn} of a GetCallerIdentity response, read without DTDs or external entities. */

@@ -24,6 +24,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -123,11 +126,15 @@ class StsProofAuthenticatorTest {
     }
 
     private IdentityProof proof() {
-        return new IdentityProof(
-                "POST",
-                sts.uri().toString(),
-                IdentityProof.GET_CALLER_IDENTITY_BODY,
-                headers(sts.uri(), SERVER_ID, SIGNED, NOW));
+        return proofSignedAt(NOW);
+    }
+
+    private IdentityProof proofSignedAt(Instant at) {
+        return proofWith(headers(sts.uri(), SERVER_ID, SIGNED, at));
+    }
+
+    private IdentityProof proofWith(Map<String, String> headers) {
+        return new IdentityProof("POST", sts.uri().toString(), IdentityProof.GET_CALLER_IDENTITY_BODY, headers);
     }
 
     private static TvmRequest carrying(IdentityProof proof) {
@@ -363,5 +370,163 @@ class StsProofAuthenticatorTest {
         assertThatThrownBy(() -> new StsProofAuthenticator(
                         URI.create("https://sts.amazonaws.com/"), " ", StsProofAuthenticator.defaultClient(), clock))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private void refusedBySts(StsProofAuthenticator authenticator, IdentityProof proof) {
+        assertThatThrownBy(() -> authenticator.authenticate(carrying(proof)))
+                .isInstanceOf(SentinelException.class)
+                .hasMessageContaining("AWS STS rejected")
+                .extracting(e -> ((SentinelException) e).code())
+                .isEqualTo(ErrorCode.UNAUTHENTICATED);
+    }
+
+    @Test
+    void aProofStsRejectedIsNotRememberedAndAskingAgainAsksStsAgain() {
+        StsProofAuthenticator authenticator = authenticator();
+        sts.status = 403;
+        sts.answer = "<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code></Error></ErrorResponse>";
+
+        refusedBySts(authenticator, proof());
+        refusedBySts(authenticator, proof());
+
+        assertThat(sts.received).hasSize(2);
+        assertThat(authenticator.verifiedProofs()).isZero();
+    }
+
+    @Test
+    void aRememberedSignatureWithAnyForwardedHeaderAlteredIsNotTakenFromMemory() {
+        StsProofAuthenticator authenticator = authenticator();
+        authenticator.authenticate(carrying(proof()));
+        sts.status = 403;
+        sts.answer = "<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code></Error></ErrorResponse>";
+
+        refusedBySts(authenticator, proofSignedAt(NOW.plusSeconds(1)));
+        Map<String, String> otherToken = headers(sts.uri(), SERVER_ID, SIGNED, NOW);
+        otherToken.put("X-Amz-Security-Token", "another-session-token");
+        refusedBySts(authenticator, proofWith(otherToken));
+        assertThat(sts.received)
+                .as("both went to STS with the same Authorization")
+                .hasSize(3);
+        assertThat(sts.received)
+                .extracting(r -> r.headers().get("Authorization"))
+                .containsOnly(List.of(headers(sts.uri(), SERVER_ID, SIGNED, NOW).get("Authorization")));
+
+        IdentityProof otherServer = proofWith(headers(sts.uri(), "other.example.com", SIGNED, NOW));
+        assertThatThrownBy(() -> authenticator.authenticate(carrying(otherServer)))
+                .isInstanceOf(SentinelException.class)
+                .hasMessageContaining("not for this one");
+        assertThat(sts.received).hasSize(3);
+    }
+
+    @Test
+    void aRememberedProofIsRefusedOnceItsValidityEnds() {
+        StsProofAuthenticator authenticator = authenticator();
+        authenticator.authenticate(carrying(proof()));
+
+        clock.set(NOW.plus(StsProofAuthenticator.MAX_AGE).plusSeconds(1));
+
+        assertThatThrownBy(() -> authenticator.authenticate(carrying(proof())))
+                .isInstanceOf(SentinelException.class)
+                .hasMessageContaining("at most 5 allowed")
+                .extracting(e -> ((SentinelException) e).code())
+                .isEqualTo(ErrorCode.UNAUTHENTICATED);
+        assertThatThrownBy(() -> authenticator().authenticate(carrying(proof())))
+                .as("never remembered")
+                .hasMessageContaining("at most 5 allowed");
+        assertThat(sts.received).hasSize(1);
+    }
+
+    @Test
+    void aRememberedAnswerIsNotUsedAtTheInstantTheProofStopsBeingAcceptable() {
+        StsProofAuthenticator authenticator = authenticator();
+        authenticator.authenticate(carrying(proof()));
+
+        clock.set(NOW.plus(StsProofAuthenticator.MAX_AGE));
+
+        assertThat(authenticator.authenticate(carrying(proof())).arn()).isEqualTo(ARN);
+        assertThat(sts.received).as("asked again, not answered from memory").hasSize(2);
+    }
+
+    @Test
+    void atMostTheBoundIsRemembered() {
+        StsProofAuthenticator authenticator =
+                new StsProofAuthenticator(sts.uri(), SERVER_ID, StsProofAuthenticator.defaultClient(), clock, null, 3);
+
+        for (int i = 0; i < 10; i++) {
+            authenticator.authenticate(carrying(proofSignedAt(NOW.plusSeconds(i))));
+            assertThat(authenticator.verifiedProofs()).isBetween(1, 3);
+        }
+
+        assertThat(sts.received).hasSize(10);
+        assertThatThrownBy(() -> new StsProofAuthenticator(
+                        sts.uri(), SERVER_ID, StsProofAuthenticator.defaultClient(), clock, null, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void whenFullExpiredProofsAreDroppedFirstAndOtherwiseAll() {
+        StsProofAuthenticator authenticator =
+                new StsProofAuthenticator(sts.uri(), SERVER_ID, StsProofAuthenticator.defaultClient(), clock, null, 3);
+        IdentityProof older = proofSignedAt(NOW.minus(Duration.ofMinutes(4)));
+        IdentityProof kept = proofSignedAt(NOW);
+        authenticator.authenticate(carrying(older));
+        authenticator.authenticate(carrying(kept));
+        authenticator.authenticate(carrying(proofSignedAt(NOW.plusSeconds(1))));
+        clock.set(NOW.plus(Duration.ofMinutes(1)));
+
+        authenticator.authenticate(carrying(proofSignedAt(NOW.plus(Duration.ofMinutes(1)))));
+        authenticator.authenticate(carrying(kept));
+
+        assertThat(sts.received).as("the unexpired proof was still remembered").hasSize(4);
+        assertThat(authenticator.verifiedProofs()).isEqualTo(3);
+
+        authenticator.authenticate(carrying(proofSignedAt(NOW.plusSeconds(2))));
+        assertThat(authenticator.verifiedProofs())
+                .as("none had expired: all dropped")
+                .isEqualTo(1);
+        authenticator.authenticate(carrying(kept));
+        assertThat(sts.received).hasSize(6);
+    }
+
+    @Test
+    void theSameProofTwiceAsksStsOnceAndTheAnswerFromMemoryIsNotStsTime() {
+        TvmTimings timings = new TvmTimings();
+        StsProofAuthenticator authenticator =
+                new StsProofAuthenticator(sts.uri(), SERVER_ID, StsProofAuthenticator.defaultClient(), clock, timings);
+        IdentityProof proof = proof();
+
+        CallerIdentity first = authenticator.authenticate(carrying(proof));
+        timings.begin();
+        CallerIdentity second = authenticator.authenticate(carrying(proof));
+        timings.end(1_000_000L);
+
+        assertThat(sts.received).hasSize(1);
+        assertThat(second).isEqualTo(first);
+        assertThat(second.arn()).isEqualTo(ARN);
+        assertThat(timings.report())
+                .contains("requests timed: 1")
+                .containsPattern("waiting for STS: +p50 +0\\.000 .* max +0\\.000 ms");
+    }
+
+    @Test
+    void manyHandlerThreadsShareTheMemoryWithinItsBound() throws Exception {
+        StsProofAuthenticator authenticator =
+                new StsProofAuthenticator(sts.uri(), SERVER_ID, StsProofAuthenticator.defaultClient(), clock, null, 16);
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<CallerIdentity>> answers = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                IdentityProof proof = proofSignedAt(NOW.plusSeconds(i % 40));
+                answers.add(threads.submit(() -> authenticator.authenticate(carrying(proof))));
+            }
+            for (Future<CallerIdentity> answer : answers) {
+                assertThat(answer.get().arn()).isEqualTo(ARN);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+
+        assertThat(authenticator.verifiedProofs()).isBetween(1, 16);
+        assertThat(sts.received).hasSizeBetween(40, 200);
     }
 }
