@@ -2,6 +2,7 @@ package dev.sentinel.tvm;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sentinel.crypto.Primitives;
 import dev.sentinel.error.ErrorCode;
 import dev.sentinel.error.SentinelException;
 import dev.sentinel.identity.CallerIdentity;
@@ -14,7 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -219,12 +219,7 @@ public final class StsProofAuthenticator implements CallerAuthenticator {
      * names in sorted order, each field length-prefixed so that no field can run into the next.
      */
     private static String key(HttpRequest forward, String body) {
-        MessageDigest sha256;
-        try {
-            sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        MessageDigest sha256 = Primitives.sha256();
         update(sha256, forward.method());
         update(sha256, forward.uri().toString());
         update(sha256, body);
