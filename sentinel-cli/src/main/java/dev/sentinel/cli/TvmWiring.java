@@ -19,6 +19,7 @@ import dev.sentinel.ratelimit.RateLimiter;
 import dev.sentinel.ratelimit.RequestRate;
 import dev.sentinel.registry.ProfileRegistrySource;
 import dev.sentinel.server.InMemoryCachingCredentialIssuer;
+import dev.sentinel.session.SessionStore;
 import dev.sentinel.tvm.StsProofAuthenticator;
 import dev.sentinel.tvm.TokenVendingMachine;
 import dev.sentinel.tvm.TvmHttpServer;
@@ -58,10 +59,12 @@ final class TvmWiring {
     }
 
     /** A running server and where it forwards identity proofs. */
-    record Running(TvmHttpServer server, URI stsEndpoint) implements AutoCloseable {
+    /** A started server; closing it stops it and writes the session refreshes counted in memory. */
+    record Running(TvmHttpServer server, URI stsEndpoint, SessionStore sessions) implements AutoCloseable {
         @Override
         public void close() {
             server.close();
+            sessions.flush();
         }
     }
 
@@ -103,6 +106,6 @@ final class TvmWiring {
                 platform.clock(),
                 platform.err()::println,
                 timings);
-        return new Running(TvmHttpServer.start(tvm, options.address()), sts);
+        return new Running(TvmHttpServer.start(tvm, options.address()), sts, sentinel.sessions());
     }
 }

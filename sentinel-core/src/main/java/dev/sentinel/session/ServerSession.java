@@ -73,6 +73,23 @@ public record ServerSession(
                 List.of());
     }
 
+    /** This session with {@code count} more refreshes, the last of them at {@code at} if that is later. */
+    public ServerSession withRefreshes(long count, Instant at) {
+        Instant last = at.isAfter(lastAccessAt) ? at : lastAccessAt;
+        return new ServerSession(
+                id,
+                profile,
+                user,
+                status,
+                startedAt,
+                last,
+                expiresAt,
+                requestCount + count,
+                revokedBy,
+                revokedReason,
+                issuances);
+    }
+
     /** The status as of {@code now}: an active session past its end counts as expired. */
     public Status statusAt(Instant now) {
         return status == Status.ACTIVE && !now.isBefore(expiresAt) ? Status.EXPIRED : status;

@@ -30,6 +30,12 @@ public interface SessionStore {
     ServerSession touch(RequestId id, Instant now);
 
     /**
+     * Writes the refreshes this store has counted in memory and not written yet. A store that writes
+     * every refresh as it happens has nothing to do.
+     */
+    default void flush() {}
+
+    /**
      * Records credentials handed out within an active, unexpired session, in the same conditional write
      * that checks it is still active: once {@link #revoke} has succeeded, no issuance can be added, so the
      * revoked session lists every credential it handed out. Issuances that expired more than

@@ -17,10 +17,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,9 +40,17 @@ public final class SqliteSessionStore implements SessionStore {
     private static final String COLUMNS =
             "id, profile, user, status, started_at, last_access_at, expires_at, request_count, revoked_by, revoked_reason";
 
+    /** How long a session's refreshes may be counted in memory before they are written. */
+    public static final Duration WRITE_INTERVAL = Duration.ofSeconds(1);
+    /** How many sessions' counts may wait in memory; beyond it a write writes them all. */
+    private static final int MAX_UNWRITTEN = 1_000;
+
     private final String url;
     private final Path file;
+    /** Guarded by this, as is {@link #unwritten}. */
     private Connection touchConnection;
+
+    private final Map<RequestId, Unwritten> unwritten = new HashMap<>();
 
     public SqliteSessionStore(Path file) {
         this.file = requireNonNull(file, "file is null");
@@ -92,46 +103,133 @@ public final class SqliteSessionStore implements SessionStore {
 
     @Override
     public Optional<ServerSession> get(RequestId id) {
-        try (Connection c = connect();
-                PreparedStatement select =
-                        c.prepareStatement("SELECT " + COLUMNS + " FROM server_sessions WHERE id = ?")) {
-            select.setString(1, id.value());
-            try (ResultSet row = select.executeQuery()) {
-                return row.next() ? Optional.of(read(c, row)) : Optional.empty();
-            }
+        try (Connection c = connect()) {
+            return select(c, id).map(this::withUnwritten);
         } catch (SQLException e) {
             throw unavailable("read session " + id, e);
         }
     }
 
+    private static Optional<ServerSession> select(Connection c, RequestId id) throws SQLException {
+        try (PreparedStatement select =
+                c.prepareStatement("SELECT " + COLUMNS + " FROM server_sessions WHERE id = ?")) {
+            select.setString(1, id.value());
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? Optional.of(read(c, row)) : Optional.empty();
+            }
+        }
+    }
+
     /**
-     * Runs on one long-lived connection with {@code synchronous=NORMAL}: in WAL mode a refresh's commit then
-     * waits for no sync (a power loss may forget the last counts and access times, never a revocation,
-     * which commits fully on its own connection), and keeping the connection open spares every refresh
-     * the checkpoint SQLite runs when a file's last connection closes. The update is still conditional on
-     * the session being active, so a revocation committed before it refuses this refresh.
+     * Checks that the session is active and unexpired on every refresh, but writes its count and access
+     * time at most once per {@link #WRITE_INTERVAL}: the first refresh in an interval writes (adding the
+     * refreshes counted in memory since the last write), the others only read. That conditional UPDATE
+     * means a revocation committed before it refuses this refresh; the reads refuse the ones after it.
+     * Counts still in memory are written when the session ends or is revoked through this store, and by
+     * {@link #flush()}; a crash forgets at most one interval of them, never a revocation.
+     *
+     * <p>All of this runs on one long-lived connection with {@code synchronous=NORMAL}: in WAL mode a
+     * refresh's commit then waits for no sync (a power loss may forget the last counts and access times,
+     * never a revocation, which commits fully on its own connection), and keeping the connection open
+     * spares every refresh the checkpoint SQLite runs when a file's last connection closes.
      */
     @Override
     public synchronized ServerSession touch(RequestId id, Instant now) {
-        boolean touched;
+        Unwritten pending = unwritten.get(id);
         try {
             Connection c = touchConnection();
-            try (PreparedStatement update = c.prepareStatement(
-                    "UPDATE server_sessions SET last_access_at = ?, request_count = request_count + 1"
-                            + " WHERE id = ? AND status = 'ACTIVE' AND expires_at > ?")) {
-                update.setLong(1, now.toEpochMilli());
-                update.setString(2, id.value());
-                update.setLong(3, now.toEpochMilli());
-                touched = update.executeUpdate() == 1;
+            if (pending != null && now.isBefore(pending.since().plus(WRITE_INTERVAL))) {
+                Optional<ServerSession> session = select(c, id);
+                if (session.isPresent() && session.get().statusAt(now) == ServerSession.Status.ACTIVE) {
+                    Unwritten counted = pending.plus(now);
+                    unwritten.put(id, counted);
+                    return session.get().withRefreshes(counted.count(), counted.lastAccess());
+                }
+            } else if (write(c, id, 1 + (pending == null ? 0 : pending.count()), now, true)) {
+                unwritten.put(id, new Unwritten(0, now, now));
+                if (unwritten.size() > MAX_UNWRITTEN) {
+                    writeAll(c);
+                }
+                return select(c, id).orElseThrow();
             }
         } catch (SQLException e) {
             closeTouchConnection();
             throw unavailable("record a refresh of session " + id, e);
         }
-        if (touched) {
-            return get(id).orElseThrow();
-        }
+        writeUnwritten(id);
         throw notActive(id, now);
+    }
+
+    @Override
+    public synchronized void flush() {
+        try {
+            writeAll(touchConnection());
+        } catch (SQLException e) {
+            closeTouchConnection();
+            throw unavailable("record the refreshes of server sessions", e);
+        }
+    }
+
+    /**
+     * Adds {@code count} refreshes, the last at {@code at}, to a session: only while it is active and
+     * unexpired at {@code at} when {@code onlyIfActive}, else whatever its state (refreshes it served
+     * before it ended). Returns whether a row changed.
+     */
+    private static boolean write(Connection c, RequestId id, long count, Instant at, boolean onlyIfActive)
+            throws SQLException {
+        try (PreparedStatement update = c.prepareStatement(
+                "UPDATE server_sessions SET last_access_at = MAX(last_access_at, ?), request_count = request_count + ?"
+                        + " WHERE id = ?" + (onlyIfActive ? " AND status = 'ACTIVE' AND expires_at > ?" : ""))) {
+            update.setLong(1, at.toEpochMilli());
+            update.setLong(2, count);
+            update.setString(3, id.value());
+            if (onlyIfActive) {
+                update.setLong(4, at.toEpochMilli());
+            }
+            return update.executeUpdate() == 1;
+        }
+    }
+
+    /** Writes every session's counted refreshes and forgets them; the caller holds this store's lock. */
+    private void writeAll(Connection c) throws SQLException {
+        for (Map.Entry<RequestId, Unwritten> entry : unwritten.entrySet()) {
+            if (entry.getValue().count() > 0) {
+                write(
+                        c,
+                        entry.getKey(),
+                        entry.getValue().count(),
+                        entry.getValue().lastAccess(),
+                        false);
+            }
+        }
+        unwritten.clear();
+    }
+
+    /** Writes one session's counted refreshes, before it ends or is revoked, and forgets them. */
+    private synchronized void writeUnwritten(RequestId id) {
+        Unwritten pending = unwritten.remove(id);
+        if (pending == null || pending.count() == 0) {
+            return;
+        }
+        try {
+            write(touchConnection(), id, pending.count(), pending.lastAccess(), false);
+        } catch (SQLException e) {
+            closeTouchConnection();
+            throw unavailable("record the refreshes of session " + id, e);
+        }
+    }
+
+    /** A session with the refreshes counted in memory added. */
+    private synchronized ServerSession withUnwritten(ServerSession session) {
+        Unwritten pending = unwritten.get(session.id());
+        return pending == null ? session : session.withRefreshes(pending.count(), pending.lastAccess());
+    }
+
+    /** Refreshes of one session counted since its last write at {@code since}. */
+    private record Unwritten(long count, Instant lastAccess, Instant since) {
+        Unwritten plus(Instant at) {
+            return new Unwritten(count + 1, at.isAfter(lastAccess) ? at : lastAccess, since);
+        }
     }
 
     private Connection touchConnection() throws SQLException {
@@ -189,6 +287,7 @@ public final class SqliteSessionStore implements SessionStore {
 
     @Override
     public ServerSession revoke(RequestId id, String by, String reason, Instant now) {
+        writeUnwritten(id);
         try (Connection c = connect();
                 PreparedStatement update = c.prepareStatement(
                         "UPDATE server_sessions SET status = 'REVOKED', revoked_by = ?, revoked_reason = ?"
@@ -208,6 +307,7 @@ public final class SqliteSessionStore implements SessionStore {
 
     @Override
     public void end(RequestId id, Instant now) {
+        writeUnwritten(id);
         try (Connection c = connect();
                 PreparedStatement update = c.prepareStatement(
                         "UPDATE server_sessions SET expires_at = ? WHERE id = ? AND status = 'ACTIVE' AND expires_at > ?")) {
@@ -234,7 +334,7 @@ public final class SqliteSessionStore implements SessionStore {
             List<ServerSession> sessions = new ArrayList<>();
             try (ResultSet row = select.executeQuery()) {
                 while (row.next()) {
-                    sessions.add(read(c, row));
+                    sessions.add(withUnwritten(read(c, row)));
                 }
             }
             return sessions;

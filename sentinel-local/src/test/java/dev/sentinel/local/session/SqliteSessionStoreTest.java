@@ -38,6 +38,72 @@ class SqliteSessionStoreTest extends SessionStoreContract {
         return store;
     }
 
+    /** The same file as another process sees it. */
+    private SqliteSessionStore otherProcess() {
+        return new SqliteSessionStore(dir.resolve("state/sentinel.db"));
+    }
+
+    private RequestId activeSession() {
+        RequestId id = RequestId.random();
+        store.create(session(id, T0, Duration.ofHours(1)));
+        return id;
+    }
+
+    @Test
+    void aRevocationByAnotherProcessRefusesTheNextRefreshEvenWithinAWriteInterval() {
+        RequestId id = activeSession();
+        store.touch(id, T0);
+        store.touch(id, T0.plusMillis(100));
+
+        otherProcess().revoke(id, "bob", "laptop stolen", T0.plusMillis(200));
+
+        assertThatThrownBy(() -> store.touch(id, T0.plusMillis(300)))
+                .isInstanceOf(SentinelException.class)
+                .extracting(e -> ((SentinelException) e).code())
+                .isEqualTo(ErrorCode.SESSION_REVOKED);
+        assertThat(otherProcess().get(id).orElseThrow().requestCount())
+                .as("the refreshes served before the revocation are written when it is seen")
+                .isEqualTo(2);
+    }
+
+    @Test
+    void refreshesWithinAnIntervalAreCountedInMemoryAndWrittenByTheNextInterval() {
+        RequestId id = activeSession();
+        for (int i = 0; i < 5; i++) {
+            store.touch(id, T0.plusMillis(100L * i));
+        }
+        assertThat(store.get(id).orElseThrow().requestCount()).isEqualTo(5);
+        assertThat(store.get(id).orElseThrow().lastAccessAt()).isEqualTo(T0.plusMillis(400));
+        assertThat(otherProcess().get(id).orElseThrow().requestCount()).isEqualTo(1);
+
+        ServerSession next = store.touch(id, T0.plus(SqliteSessionStore.WRITE_INTERVAL));
+
+        assertThat(next.requestCount()).isEqualTo(6);
+        assertThat(otherProcess().get(id).orElseThrow())
+                .satisfies(s -> assertThat(s.requestCount()).isEqualTo(6))
+                .satisfies(s -> assertThat(s.lastAccessAt()).isEqualTo(T0.plus(SqliteSessionStore.WRITE_INTERVAL)));
+    }
+
+    @Test
+    void endingOrFlushingWritesTheCountsStillInMemory() {
+        RequestId ended = activeSession();
+        RequestId running = activeSession();
+        for (int i = 0; i < 3; i++) {
+            store.touch(ended, T0.plusMillis(10L * i));
+            store.touch(running, T0.plusMillis(10L * i));
+        }
+
+        store.end(ended, T0.plusMillis(50));
+        assertThat(otherProcess().get(ended).orElseThrow().requestCount()).isEqualTo(3);
+        assertThat(otherProcess().get(running).orElseThrow().requestCount()).isEqualTo(1);
+
+        store.flush();
+        assertThat(otherProcess().get(running).orElseThrow().requestCount()).isEqualTo(3);
+        assertThat(otherProcess().list(null, 10))
+                .extracting(ServerSession::requestCount)
+                .containsOnly(3L);
+    }
+
     @Test
     void aStoreThatCannotBeOpenedIsReportedNotIgnored() throws IOException {
         Path blocked = Files.createDirectories(dir.resolve("blocked/sentinel.db"));
