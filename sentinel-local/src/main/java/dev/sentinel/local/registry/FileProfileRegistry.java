@@ -18,9 +18,15 @@ import java.nio.file.Path;
 /**
  * The token vending machine's profile registry in a local YAML file. It is read and validated on every
  * load, like a policy file, so an edit takes effect at the next request and a broken edit serves nothing.
+ * When the text is the one parsed last, that parse is reused: a busy server reads the file on every
+ * request but parses it only when it changed.
  */
 public final class FileProfileRegistry implements ProfileRegistrySource {
     private final Path file;
+    private volatile Parsed last;
+
+    /** A registry and the exact text it was parsed from. */
+    private record Parsed(String text, ProfileRegistry registry) {}
 
     public FileProfileRegistry(Path file) {
         this.file = requireNonNull(file, "file is null");
@@ -33,7 +39,13 @@ public final class FileProfileRegistry implements ProfileRegistrySource {
                     .newDecoder()
                     .decode(ByteBuffer.wrap(Files.readAllBytes(file)))
                     .toString();
-            return ProfileRegistryParser.parse(file.toString(), text);
+            Parsed previous = last;
+            if (previous != null && previous.text().equals(text)) {
+                return previous.registry();
+            }
+            ProfileRegistry registry = ProfileRegistryParser.parse(file.toString(), text);
+            last = new Parsed(text, registry);
+            return registry;
         } catch (NoSuchFileException e) {
             throw new SentinelException(
                     ErrorCode.CONFIG_INVALID,

@@ -48,7 +48,7 @@ public final class SqliteSessionStore implements SessionStore {
     private final String url;
     private final Path file;
     /** Guarded by this, as is {@link #unwritten}. */
-    private Connection touchConnection;
+    private Connection keptConnection;
 
     private final Map<RequestId, Unwritten> unwritten = new HashMap<>();
 
@@ -101,11 +101,13 @@ public final class SqliteSessionStore implements SessionStore {
         }
     }
 
+    /** Reads on the connection refreshes use, kept open, so a server's lookups open no file. */
     @Override
-    public Optional<ServerSession> get(RequestId id) {
-        try (Connection c = connect()) {
-            return select(c, id).map(this::withUnwritten);
+    public synchronized Optional<ServerSession> get(RequestId id) {
+        try {
+            return select(keptConnection(), id).map(this::withUnwritten);
         } catch (SQLException e) {
+            closeKeptConnection();
             throw unavailable("read session " + id, e);
         }
     }
@@ -137,7 +139,7 @@ public final class SqliteSessionStore implements SessionStore {
     public synchronized ServerSession touch(RequestId id, Instant now) {
         Unwritten pending = unwritten.get(id);
         try {
-            Connection c = touchConnection();
+            Connection c = keptConnection();
             if (pending != null && now.isBefore(pending.since().plus(WRITE_INTERVAL))) {
                 Optional<ServerSession> session = select(c, id);
                 if (session.isPresent() && session.get().statusAt(now) == ServerSession.Status.ACTIVE) {
@@ -153,7 +155,7 @@ public final class SqliteSessionStore implements SessionStore {
                 return select(c, id).orElseThrow();
             }
         } catch (SQLException e) {
-            closeTouchConnection();
+            closeKeptConnection();
             throw unavailable("record a refresh of session " + id, e);
         }
         writeUnwritten(id);
@@ -163,9 +165,9 @@ public final class SqliteSessionStore implements SessionStore {
     @Override
     public synchronized void flush() {
         try {
-            writeAll(touchConnection());
+            writeAll(keptConnection());
         } catch (SQLException e) {
-            closeTouchConnection();
+            closeKeptConnection();
             throw unavailable("record the refreshes of server sessions", e);
         }
     }
@@ -212,9 +214,9 @@ public final class SqliteSessionStore implements SessionStore {
             return;
         }
         try {
-            write(touchConnection(), id, pending.count(), pending.lastAccess(), false);
+            write(keptConnection(), id, pending.count(), pending.lastAccess(), false);
         } catch (SQLException e) {
-            closeTouchConnection();
+            closeKeptConnection();
             throw unavailable("record the refreshes of session " + id, e);
         }
     }
@@ -232,8 +234,8 @@ public final class SqliteSessionStore implements SessionStore {
         }
     }
 
-    private Connection touchConnection() throws SQLException {
-        if (touchConnection == null) {
+    private Connection keptConnection() throws SQLException {
+        if (keptConnection == null) {
             Connection connection = connect();
             try (Statement s = connection.createStatement()) {
                 s.execute("PRAGMA synchronous=NORMAL");
@@ -241,19 +243,19 @@ public final class SqliteSessionStore implements SessionStore {
                 connection.close();
                 throw e;
             }
-            touchConnection = connection;
+            keptConnection = connection;
         }
-        return touchConnection;
+        return keptConnection;
     }
 
-    private void closeTouchConnection() {
-        if (touchConnection != null) {
+    private void closeKeptConnection() {
+        if (keptConnection != null) {
             try {
-                touchConnection.close();
+                keptConnection.close();
             } catch (SQLException e) {
                 // It is being replaced because it failed; a failure to close it changes nothing.
             }
-            touchConnection = null;
+            keptConnection = null;
         }
     }
 

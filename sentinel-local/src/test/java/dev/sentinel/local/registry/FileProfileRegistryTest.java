@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sentinel.error.ErrorCode;
 import dev.sentinel.error.SentinelException;
 import dev.sentinel.policy.ProfileName;
+import dev.sentinel.registry.ProfileRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,21 @@ class FileProfileRegistryTest {
         Files.writeString(file, registry("app-dev-2"));
         assertThat(source.load().find(new ProfileName("dev-role")).orElseThrow().roleArn())
                 .endsWith(":role/app-dev-2");
+    }
+
+    @Test
+    void unchangedTextIsParsedOnceAndAnyChangeIsParsedAgain() throws Exception {
+        Path file = dir.resolve("profiles.yaml");
+        Files.writeString(file, registry("app-dev"));
+        FileProfileRegistry source = new FileProfileRegistry(file);
+
+        ProfileRegistry first = source.load();
+        assertThat(source.load()).isSameAs(first);
+
+        Files.writeString(file, registry("app-dev") + "# a comment\n");
+        assertThat(source.load()).isNotSameAs(first);
+        Files.writeString(file, "version: \"1\"\nprofiles:\n  dev-role:\n    role: x\n");
+        refused(source, "Profile registry " + file);
     }
 
     @Test
