@@ -20,11 +20,13 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * Server sessions in a SQLite file (the embedded default), safe for concurrent processes: WAL mode, a
@@ -47,10 +49,10 @@ public final class SqliteSessionStore implements SessionStore {
 
     private final String url;
     private final Path file;
-    /** Guarded by this, as is {@link #unwritten}. */
-    private Connection keptConnection;
-
-    private final Map<RequestId, Unwritten> unwritten = new HashMap<>();
+    /** Idle connections kept open for refreshes and lookups; at most one per concurrent caller exists. */
+    private final Queue<Connection> kept = new ConcurrentLinkedQueue<>();
+    /** Refreshes counted and not written yet, per session. */
+    private final ConcurrentMap<RequestId, Unwritten> unwritten = new ConcurrentHashMap<>();
 
     public SqliteSessionStore(Path file) {
         this.file = requireNonNull(file, "file is null");
@@ -101,13 +103,12 @@ public final class SqliteSessionStore implements SessionStore {
         }
     }
 
-    /** Reads on the connection refreshes use, kept open, so a server's lookups open no file. */
+    /** Reads on a kept connection (see {@link #touch}), so a server's lookups open no file. */
     @Override
-    public synchronized Optional<ServerSession> get(RequestId id) {
+    public Optional<ServerSession> get(RequestId id) {
         try {
-            return select(keptConnection(), id).map(this::withUnwritten);
+            return onKept(c -> select(c, id)).map(this::withUnwritten);
         } catch (SQLException e) {
-            closeKeptConnection();
             throw unavailable("read session " + id, e);
         }
     }
@@ -130,44 +131,74 @@ public final class SqliteSessionStore implements SessionStore {
      * Counts still in memory are written when the session ends or is revoked through this store, and by
      * {@link #flush()}; a crash forgets at most one interval of them, never a revocation.
      *
-     * <p>All of this runs on one long-lived connection with {@code synchronous=NORMAL}: in WAL mode a
-     * refresh's commit then waits for no sync (a power loss may forget the last counts and access times,
-     * never a revocation, which commits fully on its own connection), and keeping the connection open
-     * spares every refresh the checkpoint SQLite runs when a file's last connection closes.
+     * <p>It runs on connections kept open with {@code synchronous=NORMAL}, one per concurrent caller and
+     * no lock shared between them: in WAL mode reads run in parallel, a refresh's commit waits for no
+     * sync (a power loss may forget the last counts and access times, never a revocation, which commits
+     * fully on its own connection), and keeping connections open spares every refresh the checkpoint
+     * SQLite runs when a file's last connection closes.
      */
     @Override
-    public synchronized ServerSession touch(RequestId id, Instant now) {
-        Unwritten pending = unwritten.get(id);
+    public ServerSession touch(RequestId id, Instant now) {
+        ServerSession touched;
         try {
-            Connection c = keptConnection();
-            if (pending != null && now.isBefore(pending.since().plus(WRITE_INTERVAL))) {
-                Optional<ServerSession> session = select(c, id);
-                if (session.isPresent() && session.get().statusAt(now) == ServerSession.Status.ACTIVE) {
-                    Unwritten counted = pending.plus(now);
-                    unwritten.put(id, counted);
-                    return session.get().withRefreshes(counted.count(), counted.lastAccess());
-                }
-            } else if (write(c, id, 1 + (pending == null ? 0 : pending.count()), now, true)) {
-                unwritten.put(id, new Unwritten(0, now, now));
-                if (unwritten.size() > MAX_UNWRITTEN) {
-                    writeAll(c);
-                }
-                return select(c, id).orElseThrow();
-            }
+            touched = onKept(c -> refresh(c, id, now));
         } catch (SQLException e) {
-            closeKeptConnection();
             throw unavailable("record a refresh of session " + id, e);
+        }
+        if (touched != null) {
+            return touched;
         }
         writeUnwritten(id);
         throw notActive(id, now);
     }
 
+    /** The refreshed session, or null when it is not active; see {@link #touch}. */
+    private ServerSession refresh(Connection c, RequestId id, Instant now) throws SQLException {
+        Unwritten[] claimed = new Unwritten[1];
+        unwritten.compute(id, (key, pending) -> {
+            if (pending != null && now.isBefore(pending.since().plus(WRITE_INTERVAL))) {
+                return pending;
+            }
+            claimed[0] = pending == null ? new Unwritten(0, now, now) : pending;
+            return new Unwritten(0, now, now);
+        });
+        if (claimed[0] != null) {
+            Unwritten earlier = claimed[0];
+            boolean written;
+            try {
+                written = write(c, id, earlier.count() + 1, now, true);
+            } catch (SQLException e) {
+                unwritten.merge(id, earlier, Unwritten::and);
+                throw e;
+            }
+            if (written) {
+                if (unwritten.size() > MAX_UNWRITTEN) {
+                    writeAll(c);
+                }
+                return select(c, id).map(this::withUnwritten).orElseThrow();
+            }
+            if (earlier.count() > 0) {
+                write(c, id, earlier.count(), earlier.lastAccess(), false);
+            }
+            return null;
+        }
+        Optional<ServerSession> session = select(c, id);
+        if (session.isEmpty() || session.get().statusAt(now) != ServerSession.Status.ACTIVE) {
+            return null;
+        }
+        Unwritten counted = unwritten.compute(
+                id, (key, pending) -> pending == null ? new Unwritten(1, now, now) : pending.plus(now));
+        return session.get().withRefreshes(counted.count(), counted.lastAccess());
+    }
+
     @Override
-    public synchronized void flush() {
+    public void flush() {
         try {
-            writeAll(keptConnection());
+            onKept(c -> {
+                writeAll(c);
+                return null;
+            });
         } catch (SQLException e) {
-            closeKeptConnection();
             throw unavailable("record the refreshes of server sessions", e);
         }
     }
@@ -192,37 +223,31 @@ public final class SqliteSessionStore implements SessionStore {
         }
     }
 
-    /** Writes every session's counted refreshes and forgets them; the caller holds this store's lock. */
+    /** Writes every session's counted refreshes and forgets them. */
     private void writeAll(Connection c) throws SQLException {
-        for (Map.Entry<RequestId, Unwritten> entry : unwritten.entrySet()) {
-            if (entry.getValue().count() > 0) {
-                write(
-                        c,
-                        entry.getKey(),
-                        entry.getValue().count(),
-                        entry.getValue().lastAccess(),
-                        false);
+        for (RequestId id : List.copyOf(unwritten.keySet())) {
+            Unwritten pending = unwritten.remove(id);
+            if (pending != null && pending.count() > 0) {
+                write(c, id, pending.count(), pending.lastAccess(), false);
             }
         }
-        unwritten.clear();
     }
 
     /** Writes one session's counted refreshes, before it ends or is revoked, and forgets them. */
-    private synchronized void writeUnwritten(RequestId id) {
+    private void writeUnwritten(RequestId id) {
         Unwritten pending = unwritten.remove(id);
         if (pending == null || pending.count() == 0) {
             return;
         }
         try {
-            write(keptConnection(), id, pending.count(), pending.lastAccess(), false);
+            onKept(c -> write(c, id, pending.count(), pending.lastAccess(), false));
         } catch (SQLException e) {
-            closeKeptConnection();
             throw unavailable("record the refreshes of session " + id, e);
         }
     }
 
     /** A session with the refreshes counted in memory added. */
-    private synchronized ServerSession withUnwritten(ServerSession session) {
+    private ServerSession withUnwritten(ServerSession session) {
         Unwritten pending = unwritten.get(session.id());
         return pending == null ? session : session.withRefreshes(pending.count(), pending.lastAccess());
     }
@@ -232,30 +257,51 @@ public final class SqliteSessionStore implements SessionStore {
         Unwritten plus(Instant at) {
             return new Unwritten(count + 1, at.isAfter(lastAccess) ? at : lastAccess, since);
         }
+
+        Unwritten and(Unwritten other) {
+            return new Unwritten(
+                    count + other.count,
+                    other.lastAccess.isAfter(lastAccess) ? other.lastAccess : lastAccess,
+                    other.since.isBefore(since) ? other.since : since);
+        }
     }
 
-    private Connection keptConnection() throws SQLException {
-        if (keptConnection == null) {
-            Connection connection = connect();
-            try (Statement s = connection.createStatement()) {
+    /** Work on one connection. */
+    @FunctionalInterface
+    private interface OnConnection<T> {
+        T apply(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} on a kept connection that no other thread uses meanwhile, opening one when none
+     * is idle; a connection whose work failed is closed instead of kept.
+     */
+    private <T> T onKept(OnConnection<T> work) throws SQLException {
+        Connection c = kept.poll();
+        if (c == null) {
+            c = connect();
+            try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA synchronous=NORMAL");
             } catch (SQLException e) {
-                connection.close();
+                c.close();
                 throw e;
             }
-            keptConnection = connection;
         }
-        return keptConnection;
-    }
-
-    private void closeKeptConnection() {
-        if (keptConnection != null) {
-            try {
-                keptConnection.close();
-            } catch (SQLException e) {
-                // It is being replaced because it failed; a failure to close it changes nothing.
+        boolean healthy = false;
+        try {
+            T result = work.apply(c);
+            healthy = true;
+            return result;
+        } finally {
+            if (healthy) {
+                kept.offer(c);
+            } else {
+                try {
+                    c.close();
+                } catch (SQLException e) {
+                    // It is dropped because its work failed; a failure to close it changes nothing.
+                }
             }
-            keptConnection = null;
         }
     }
 

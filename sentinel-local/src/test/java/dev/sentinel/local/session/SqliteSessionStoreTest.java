@@ -18,6 +18,13 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,6 +109,32 @@ class SqliteSessionStoreTest extends SessionStoreContract {
         assertThat(otherProcess().list(null, 10))
                 .extracting(ServerSession::requestCount)
                 .containsOnly(3L);
+    }
+
+    @Test
+    void concurrentRefreshesAcrossManyIntervalsAreEachCountedOnce() throws Exception {
+        RequestId id = activeSession();
+        AtomicLong millis = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Callable<Void>> callers = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            callers.add(() -> {
+                for (int i = 0; i < 200; i++) {
+                    store.touch(id, T0.plusMillis(millis.addAndGet(7)));
+                }
+                return null;
+            });
+        }
+        for (Future<Void> done : pool.invokeAll(callers)) {
+            done.get();
+        }
+        pool.shutdown();
+
+        assertThat(store.get(id).orElseThrow().requestCount()).isEqualTo(1600);
+        store.flush();
+        assertThat(otherProcess().get(id).orElseThrow())
+                .satisfies(s -> assertThat(s.requestCount()).isEqualTo(1600))
+                .satisfies(s -> assertThat(s.lastAccessAt()).isEqualTo(T0.plusMillis(millis.get())));
     }
 
     @Test
