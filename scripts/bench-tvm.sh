@@ -92,7 +92,7 @@ echo "load average before the run: $(cut -d' ' -f1 /proc/loadavg)"
 
 tvm_port=$(free_port)
 "$repo/bin/sentinel" tvm serve --registry "$work/registry.yaml" --server-id bench-tvm --port "$tvm_port" \
-  --aws-profile tvm --rate-limit 1000 --rate-window 1s --timings 2>"$work/tvm.err" & tvm_pid=$!
+  --aws-profile tvm --rate-limit 1000 --rate-window 1s --timings --timings-warmup "$warmup" 2>"$work/tvm.err" & tvm_pid=$!
 for _ in $(seq 1 150); do
   grep -q 'listening on' "$work/tvm.err" 2>/dev/null && break
   kill -0 "$tvm_pid" 2>/dev/null || fail "the server did not start: $(cat "$work/tvm.err")"
@@ -129,7 +129,7 @@ done
 kill -TERM "$tvm_pid"
 wait "$tvm_pid" 2>/dev/null || true
 tvm_pid=
-echo "-- the server's own timing of every request it handled (warm-up included)"
+echo "-- the server's own timing of the requests it handled after its first $warmup (its warm-up)"
 grep -E "requests timed|pipeline's own time|waiting for STS|total in the pipeline" "$work/tvm.err"
 log=$SENTINEL_HOME/logs/decisions.jsonl
 issued=$(grep -c '"outcome":"issued"' "$log" || true)

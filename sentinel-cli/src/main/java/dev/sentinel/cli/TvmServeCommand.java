@@ -108,6 +108,14 @@ final class TvmServeCommand implements Callable<Integer> {
                     + " pipeline's own time, the time waiting for STS, and the total; durations only).")
     boolean timings;
 
+    @Option(
+            names = "--timings-warmup",
+            paramLabel = "DURATION",
+            defaultValue = "0s",
+            description = "With --timings: leave out the requests that arrive within DURATION of the first one, like"
+                    + " a load generator's warm-up (default: ${DEFAULT-VALUE}).")
+    String timingsWarmup;
+
     TvmServeCommand(Platform platform) {
         this.platform = requireNonNull(platform, "platform is null");
     }
@@ -116,7 +124,10 @@ final class TvmServeCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         TvmWiring.Options options =
                 new TvmWiring.Options(registry, serverId, address(), stsEndpoint, awsProfile, rate(), rateLimitTable);
-        TvmTimings timed = timings ? new TvmTimings() : null;
+        Duration warmUp = DurationText.parse(timingsWarmup)
+                .orElseThrow(() -> usage(
+                        "--timings-warmup '" + timingsWarmup + "' is not a duration.", "Write it like 5s or 1m."));
+        TvmTimings timed = timings ? new TvmTimings(warmUp) : null;
         TvmWiring.Running running = TvmWiring.start(platform, options, timed);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,26 +1,61 @@
 package dev.sentinel.tvm;
 
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * Where the token vending machine's time goes, for load tests: for every request, its total time in the
  * pipeline, the part spent waiting for STS (forwarding the identity proof, AssumeRole), and the rest, the
- * pipeline's own time. Requests are timed on the thread that handles them. Holds no request data, only
- * durations; keeps at most {@value #MAX_SAMPLES} requests.
+ * pipeline's own time. Requests are timed on the thread that handles them. Requests that begin within
+ * the warm-up after the first one are counted but left out, as a load generator leaves out its own
+ * warm-up. Holds no request data, only durations; keeps at most {@value #MAX_SAMPLES} requests.
  */
 public final class TvmTimings {
     static final int MAX_SAMPLES = 5_000_000;
-    private static final ThreadLocal<long[]> STS_NANOS = ThreadLocal.withInitial(() -> new long[1]);
+    /** Per thread: the current request's STS nanoseconds and its start. */
+    private static final ThreadLocal<long[]> CURRENT = ThreadLocal.withInitial(() -> new long[2]);
 
+    private final long warmUpNanos;
+    private final LongSupplier nanoTime;
     private final Object lock = new Object();
     private long[] total = new long[1024];
     private long[] sts = new long[1024];
     private int count;
+    private int warmingUp;
+    private boolean started;
+    private long firstStart;
+
+    /** Timings of every request. */
+    public TvmTimings() {
+        this(Duration.ZERO);
+    }
+
+    /** Timings that leave out the requests beginning within {@code warmUp} of the first one. */
+    public TvmTimings(Duration warmUp) {
+        this(warmUp, System::nanoTime);
+    }
+
+    TvmTimings(Duration warmUp, LongSupplier nanoTime) {
+        if (warmUp.isNegative()) {
+            throw new IllegalArgumentException("the warm-up is negative: " + warmUp);
+        }
+        this.warmUpNanos = warmUp.toNanos();
+        this.nanoTime = nanoTime;
+    }
 
     /** Starts timing a request on this thread. */
     void begin() {
-        STS_NANOS.get()[0] = 0;
+        long[] current = CURRENT.get();
+        current[0] = 0;
+        current[1] = nanoTime.getAsLong();
+        synchronized (lock) {
+            if (!started) {
+                started = true;
+                firstStart = current[1];
+            }
+        }
     }
 
     /** Runs a call to STS, counting its time as STS time of the current request. */
@@ -35,13 +70,18 @@ public final class TvmTimings {
 
     /** Counts {@code nanos} spent on a call to STS as STS time of the current request. */
     void addSts(long nanos) {
-        STS_NANOS.get()[0] += nanos;
+        CURRENT.get()[0] += nanos;
     }
 
     /** Ends the current request's timing; {@code totalNanos} is its whole time in the pipeline. */
     void end(long totalNanos) {
-        long stsNanos = STS_NANOS.get()[0];
+        long[] current = CURRENT.get();
+        long stsNanos = current[0];
         synchronized (lock) {
+            if (current[1] - firstStart < warmUpNanos) {
+                warmingUp++;
+                return;
+            }
             if (count == MAX_SAMPLES) {
                 return;
             }
@@ -59,15 +99,18 @@ public final class TvmTimings {
     public String report() {
         long[] totals;
         long[] stsTimes;
+        int leftOut;
         synchronized (lock) {
             totals = Arrays.copyOf(total, count);
             stsTimes = Arrays.copyOf(sts, count);
+            leftOut = warmingUp;
         }
         long[] own = new long[totals.length];
         for (int i = 0; i < own.length; i++) {
             own[i] = totals[i] - stsTimes[i];
         }
-        return "requests timed: " + totals.length + "\n"
+        return "requests timed: " + totals.length
+                + (leftOut == 0 ? "" : " (and " + leftOut + " in the warm-up, left out)") + "\n"
                 + line("pipeline's own time", own) + "\n"
                 + line("waiting for STS", stsTimes) + "\n"
                 + line("total in the pipeline", totals);

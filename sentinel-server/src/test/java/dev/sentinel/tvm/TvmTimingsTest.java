@@ -1,7 +1,9 @@
 package dev.sentinel.tvm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** The load-test timings: STS time is separated from the pipeline's own time, per request and thread. */
@@ -60,6 +62,27 @@ class TvmTimingsTest {
 
         assertThat(answer).isEqualTo("issued");
         assertThat(timings.report()).containsPattern("waiting for STS: +p50 +2\\.\\d{3}");
+    }
+
+    @Test
+    void requestsBeginningWithinTheWarmUpAfterTheFirstAreLeftOut() {
+        long[] now = {1_000_000_000L};
+        TvmTimings timings = new TvmTimings(Duration.ofMillis(10), () -> now[0]);
+        for (long at : new long[] {0, 5, 9, 10, 20}) {
+            now[0] = 1_000_000_000L + at * 1_000_000L;
+            timings.begin();
+            timings.end(at == 0 ? 600_000_000L : 1_000_000L);
+        }
+
+        String report = timings.report();
+
+        assertThat(report).contains("requests timed: 2 (and 3 in the warm-up, left out)");
+        assertThat(report).containsPattern("pipeline's own time: .* max +1\\.000 ms");
+    }
+
+    @Test
+    void aNegativeWarmUpIsRefused() {
+        assertThatThrownBy(() -> new TvmTimings(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
