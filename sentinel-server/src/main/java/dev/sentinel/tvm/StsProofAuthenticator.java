@@ -14,7 +14,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +21,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -30,7 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -54,12 +51,13 @@ import org.xml.sax.SAXException;
  * wrote) with only the headers the signature covers. Any failure refuses with UNAUTHENTICATED.
  *
  * <p>Re-sending the identical signed request to STS within the proof's validity proves nothing new, so
- * each proof STS accepted is remembered until it is {@link #MAX_AGE} old: a repeat of exactly the same
- * forwarded request (a SHA-256 over method, endpoint, body and every forwarded header, the signature
- * included) is answered from memory, after all the checks above ran again. A proof with any forwarded
- * value changed is a different request and goes to STS. Refusals and errors are never remembered. At most
- * {@link #MAX_VERIFIED} proofs are kept: when full, the expired ones are dropped, and if none had expired,
- * all of them.
+ * each proof STS accepted is remembered, by a SHA-256 of the header that carries it, until it is
+ * {@link #MAX_AGE} old. A repeat of exactly the same header is answered from memory without decoding or
+ * checking it again: every check above depends only on the proof and this server's settings, except its
+ * age, and the answer is kept only while the age check would pass. Any other header, even one for the
+ * same signed request, is checked and sent to STS. Refusals and errors are never remembered. At most
+ * {@link #MAX_VERIFIED} proofs are kept: when full, the expired ones are dropped, and if none had
+ * expired, all of them.
  */
 public final class StsProofAuthenticator implements CallerAuthenticator {
     /** How old a proof may be; STS itself accepts signatures up to 15 minutes from its clock. */
@@ -138,12 +136,11 @@ public final class StsProofAuthenticator implements CallerAuthenticator {
 
     @Override
     public CallerIdentity authenticate(TvmRequest request) {
-        IdentityProof proof = IdentityProof.decode(request.header(IdentityProof.HEADER)
+        String header = request.header(IdentityProof.HEADER)
                 .orElseThrow(() -> refused(
                         "the request carries no " + IdentityProof.HEADER + " header",
-                        "Call through 'sentinel exec --remote-server', which signs one.")));
-        Forward forward = check(proof);
-        String key = key(forward.request(), proof.body());
+                        "Call through 'sentinel exec --remote-server', which signs one."));
+        String key = HexFormat.of().formatHex(Primitives.sha256().digest(header.getBytes(StandardCharsets.UTF_8)));
         Verified known = verified.get(key);
         if (known != null) {
             if (clock.instant().isBefore(known.until())) {
@@ -151,6 +148,7 @@ public final class StsProofAuthenticator implements CallerAuthenticator {
             }
             verified.remove(key, known);
         }
+        Forward forward = check(IdentityProof.decode(header));
         CallerIdentity caller = ask(forward.request());
         remember(key, new Verified(caller, forward.until()));
         return caller;
@@ -212,37 +210,6 @@ public final class StsProofAuthenticator implements CallerAuthenticator {
             }
             verified.put(key, answer);
         }
-    }
-
-    /**
-     * A SHA-256 over exactly what is forwarded: method, endpoint, body and every header with its values,
-     * names in sorted order, each field length-prefixed so that no field can run into the next.
-     */
-    private static String key(HttpRequest forward, String body) {
-        MessageDigest sha256 = Primitives.sha256();
-        update(sha256, forward.method());
-        update(sha256, forward.uri().toString());
-        update(sha256, body);
-        Map<String, List<String>> headers = new TreeMap<>();
-        forward.headers().map().forEach((name, values) -> headers.computeIfAbsent(
-                        name.toLowerCase(Locale.ROOT), n -> new ArrayList<>())
-                .addAll(values));
-        headers.forEach((name, values) -> {
-            update(sha256, name);
-            sha256.update(intBytes(values.size()));
-            values.forEach(value -> update(sha256, value));
-        });
-        return HexFormat.of().formatHex(sha256.digest());
-    }
-
-    private static void update(MessageDigest digest, String field) {
-        byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
-        digest.update(intBytes(bytes.length));
-        digest.update(bytes);
-    }
-
-    private static byte[] intBytes(int n) {
-        return new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n};
     }
 
     /** Checks every rule on the proof and builds the request to forward; nothing is sent here. */
