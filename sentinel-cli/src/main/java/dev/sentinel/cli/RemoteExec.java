@@ -41,7 +41,10 @@ final class RemoteExec {
             }
         }
         return new TvmClient(
-                base, StsIdentityProver.forProfile(profiles, awsProfile, platform.clock()), TvmClient.defaultClient());
+                base,
+                StsIdentityProver.forProfile(profiles, awsProfile, platform.clock()),
+                platform.clock(),
+                TvmClient.defaultClient());
     }
 
     /**

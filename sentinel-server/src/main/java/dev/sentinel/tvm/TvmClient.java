@@ -18,25 +18,42 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Calls a token vending machine for {@code sentinel exec --remote-server}. Every call is authenticated
- * afresh: for the standalone server with an {@link IdentityProof} for the server, whose id is the host
- * name of its URL, so the proof can only be used at the server the user named; for the Lambda function
- * with a SigV4 signature of the request itself. Plain {@code http} is refused except to loopback.
+ * Calls a token vending machine for {@code sentinel exec --remote-server}. Every call is authenticated:
+ * for the standalone server with an {@link IdentityProof} for the server, whose id is the host name of
+ * its URL, so the proof can only be used at the server the user named; for the Lambda function with a
+ * SigV4 signature of the request itself. Plain {@code http} is refused except to loopback.
+ *
+ * <p>A proof is signed at most once per {@link #PROOF_REUSE} and sent again until then: SDKs in the
+ * child may refresh on every API call, and the server asks STS only for proofs it has not seen. A proof
+ * is a bearer token at the server for longer than that anyway ({@link StsProofAuthenticator#MAX_AGE}).
+ * When the server answers 401 to a proof sent before, the client signs a new one and tries once more.
  */
 public final class TvmClient {
     static final Duration TIMEOUT = Duration.ofSeconds(20);
+    /** How long one identity proof is sent again before a new one is signed. */
+    public static final Duration PROOF_REUSE = Duration.ofMinutes(1);
 
     /** Adds the headers that prove who is calling to one request. */
     @FunctionalInterface
     public interface Authentication {
         /** The headers to add to a request with an empty body to {@code url}. */
         Map<String, String> headers(String method, URI url);
+
+        /**
+         * The server refused the headers as unauthenticated. Returns whether the next {@link #headers}
+         * may prove it differently (a kept proof was dropped), so that trying again makes sense.
+         */
+        default boolean refused() {
+            return false;
+        }
     }
 
     private final URI base;
@@ -45,7 +62,12 @@ public final class TvmClient {
 
     /** A client of the standalone server, whose calls carry identity proofs signed by {@code prover}. */
     public TvmClient(URI base, IdentityProver prover, HttpClient http) {
-        this(base, proofs(base, requireNonNull(prover, "prover is null")), http);
+        this(base, prover, Clock.systemUTC(), http);
+    }
+
+    /** As above, with the clock that decides when a proof is signed again. */
+    public TvmClient(URI base, IdentityProver prover, Clock clock, HttpClient http) {
+        this(base, new RecentProof(base, requireNonNull(prover, "prover is null"), clock), http);
     }
 
     /** A client whose calls carry the headers {@code authentication} gives them. */
@@ -55,10 +77,36 @@ public final class TvmClient {
         this.http = requireNonNull(http, "http is null");
     }
 
-    private static Authentication proofs(URI base, IdentityProver prover) {
-        String serverId = base.getHost() == null ? "" : serverId(base);
-        return (method, url) ->
-                Map.of(IdentityProof.HEADER, prover.prove(serverId).encode());
+    /** The last proof signed, sent again while it is younger than {@link #PROOF_REUSE}. */
+    private static final class RecentProof implements Authentication {
+        private final IdentityProver prover;
+        private final String serverId;
+        private final Clock clock;
+        private String proof;
+        private Instant signedAt;
+
+        RecentProof(URI base, IdentityProver prover, Clock clock) {
+            this.prover = prover;
+            this.serverId = base.getHost() == null ? "" : serverId(base);
+            this.clock = requireNonNull(clock, "clock is null");
+        }
+
+        @Override
+        public synchronized Map<String, String> headers(String method, URI url) {
+            Instant now = clock.instant();
+            if (proof == null || now.isBefore(signedAt) || !now.isBefore(signedAt.plus(PROOF_REUSE))) {
+                proof = prover.prove(serverId).encode();
+                signedAt = now;
+            }
+            return Map.of(IdentityProof.HEADER, proof);
+        }
+
+        @Override
+        public synchronized boolean refused() {
+            boolean kept = proof != null;
+            proof = null;
+            return kept;
+        }
     }
 
     /** The id a server at {@code url} must be configured with: the URL's host name, in lower case. */
@@ -126,11 +174,10 @@ public final class TvmClient {
      * @throws SentinelException REMOTE_SERVER_UNREACHABLE when the server cannot be reached
      */
     public Answer credentials(ProfileName profile, RequestId session) {
-        HttpRequest.Builder request = request("GET", "/credentials?profile=" + encode(profile.value()));
-        if (session != null) {
-            request.header(TokenVendingMachine.SESSION_HEADER, session.value());
-        }
-        HttpResponse<String> response = send(request);
+        HttpResponse<String> response = exchange(
+                "GET",
+                "/credentials?profile=" + encode(profile.value()),
+                session == null ? Map.of() : Map.of(TokenVendingMachine.SESSION_HEADER, session.value()));
         return new Answer(
                 response.statusCode(), response.body(), response.headers().firstValue("Retry-After"));
     }
@@ -141,7 +188,7 @@ public final class TvmClient {
      * @throws SentinelException with the server's error code when it refuses
      */
     public RequestId openSession(ProfileName profile) {
-        HttpResponse<String> response = send(request("POST", "/sessions?profile=" + encode(profile.value())));
+        HttpResponse<String> response = exchange("POST", "/sessions?profile=" + encode(profile.value()), Map.of());
         Map<String, Object> body = body(response);
         if (response.statusCode() != 201) {
             throw refusal(response, body);
@@ -154,26 +201,36 @@ public final class TvmClient {
 
     /** Ends {@code session} on the server. */
     public void endSession(RequestId session) {
-        HttpResponse<String> response = send(request("DELETE", "/sessions/" + session.value()));
+        HttpResponse<String> response = exchange("DELETE", "/sessions/" + session.value(), Map.of());
         if (response.statusCode() != 200) {
             throw refusal(response, body(response));
         }
     }
 
-    private HttpRequest.Builder request(String method, String pathAndQuery) {
+    /** Sends one request, and once more with new proof when the server refused a kept one (401). */
+    private HttpResponse<String> exchange(String method, String pathAndQuery, Map<String, String> headers) {
+        HttpResponse<String> response = send(request(method, pathAndQuery, headers));
+        if (response.statusCode() == 401 && authentication.refused()) {
+            response = send(request(method, pathAndQuery, headers));
+        }
+        return response;
+    }
+
+    private HttpRequest request(String method, String pathAndQuery, Map<String, String> headers) {
         String prefix = base.getRawPath() == null ? "" : base.getRawPath().replaceAll("/+$", "");
         URI uri = URI.create(base.getScheme() + "://" + base.getRawAuthority() + prefix + pathAndQuery);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(TIMEOUT)
                 .method(method, HttpRequest.BodyPublishers.noBody())
                 .header("Accept", "application/json");
+        headers.forEach(request::header);
         authentication.headers(method, uri).forEach(request::header);
-        return request;
+        return request.build();
     }
 
-    private HttpResponse<String> send(HttpRequest.Builder request) {
+    private HttpResponse<String> send(HttpRequest request) {
         try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new SentinelException(
                     ErrorCode.REMOTE_SERVER_UNREACHABLE,

@@ -7,16 +7,22 @@ import com.sun.net.httpserver.HttpServer;
 import dev.sentinel.error.ErrorCode;
 import dev.sentinel.error.SentinelException;
 import dev.sentinel.identity.IdentityProof;
+import dev.sentinel.identity.IdentityProver;
 import dev.sentinel.identity.RequestId;
 import dev.sentinel.policy.ProfileName;
+import dev.sentinel.testing.MutableClock;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,6 +52,62 @@ class TvmClientTest {
                 .isInstanceOf(SentinelException.class)
                 .extracting(e -> ((SentinelException) e).code())
                 .isEqualTo(code);
+    }
+
+    /** A prover for {@code caller} that counts its proofs; the first {@code stale} of them name another server. */
+    private static IdentityProver counting(String caller, AtomicInteger signed, int stale) {
+        IdentityProver prover = TvmWorld.prover(caller);
+        return serverId -> prover.prove(signed.incrementAndGet() <= stale ? "stale.example.com" : serverId);
+    }
+
+    @Test
+    void aProofIsSentAgainForAMinuteThenSignedAgain() {
+        AtomicInteger signed = new AtomicInteger();
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-05T10:00:00Z"));
+        TvmClient client =
+                new TvmClient(server.uri(), counting(TvmWorld.ALICE, signed, 0), clock, TvmClient.defaultClient());
+        ProfileName profile = new ProfileName("tracked-role");
+        RequestId session = client.openSession(profile);
+
+        client.credentials(profile, session);
+        clock.advance(TvmClient.PROOF_REUSE.minusSeconds(1));
+        client.credentials(profile, session);
+        assertThat(signed).hasValue(1);
+        assertThat(world.authenticated)
+                .extracting(r -> r.header(IdentityProof.HEADER).orElseThrow())
+                .hasSize(3)
+                .containsOnly(
+                        world.authenticated.get(0).header(IdentityProof.HEADER).orElseThrow());
+
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(client.credentials(profile, session).status()).isEqualTo(200);
+        assertThat(signed).hasValue(2);
+    }
+
+    @Test
+    void aKeptProofTheServerRefusesIsSignedAgainAndTriedOnceMore() {
+        AtomicInteger signed = new AtomicInteger();
+        TvmClient client = new TvmClient(
+                server.uri(), counting(TvmWorld.ALICE, signed, 1), Clock.systemUTC(), TvmClient.defaultClient());
+
+        TvmClient.Answer answer = client.credentials(new ProfileName("dev-role"), null);
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(signed).hasValue(2);
+        assertThat(world.authenticated).hasSize(2);
+    }
+
+    @Test
+    void aRefusedFreshProofIsTriedOnlyOnceMoreAndTheRefusalPassedOn() {
+        AtomicInteger signed = new AtomicInteger();
+        TvmClient client = new TvmClient(
+                server.uri(), counting(TvmWorld.ALICE, signed, 99), Clock.systemUTC(), TvmClient.defaultClient());
+
+        TvmClient.Answer answer = client.credentials(new ProfileName("dev-role"), null);
+
+        assertThat(answer.status()).isEqualTo(401);
+        assertThat(answer.body()).contains("UNAUTHENTICATED");
+        assertThat(world.authenticated).hasSize(2);
     }
 
     @Test
