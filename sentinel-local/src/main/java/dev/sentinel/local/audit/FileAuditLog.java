@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,6 +51,11 @@ public final class FileAuditLog implements AuditSink {
     private final Path file;
     private final Path head;
     private final LogChain chain;
+    /** Where this log's last append ended; the next append reads the tail only if the file changed since. */
+    private volatile End lastEnd;
+
+    /** The file (by its key, an inode), its size, and the last line's seq and hash after an append. */
+    private record End(Object fileKey, long size, long seq, String hash) {}
 
     public FileAuditLog(Path file, byte[] macKey) {
         this.file = requireNonNull(file, "file is null");
@@ -95,21 +101,27 @@ public final class FileAuditLog implements AuditSink {
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 FileLock ignored = channel.lock()) {
             long size = channel.size();
-            List<String> tail = lastLines(channel, size);
+            Object fileKey =
+                    Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+            End known = lastEnd;
             long seq = 1;
             String prev = LogChain.GENESIS;
             StringBuilder out = new StringBuilder();
-            if (!tail.isEmpty()) {
-                String last = tail.get(tail.size() - 1);
-                prev = LogChain.hash(last);
-                seq = nextSeq(tail);
-                if (!endsWithNewline(channel, size)) {
-                    out.append('\n');
+            if (known != null && known.size() == size && fileKey != null && fileKey.equals(known.fileKey())) {
+                seq = known.seq() + 1;
+                prev = known.hash();
+            } else {
+                List<String> tail = lastLines(channel, size);
+                if (!tail.isEmpty()) {
+                    prev = LogChain.hash(tail.get(tail.size() - 1));
+                    seq = nextSeq(tail);
+                    if (!endsWithNewline(channel, size)) {
+                        out.append('\n');
+                    }
                 }
             }
-            String line = null;
             for (String entryJson : entries) {
-                line = chain.seal(seq, prev, entryJson);
+                String line = chain.seal(seq, prev, entryJson);
                 out.append(line).append('\n');
                 prev = LogChain.hash(line);
                 seq++;
@@ -121,7 +133,8 @@ public final class FileAuditLog implements AuditSink {
                 position += channel.write(bytes, position);
             }
             channel.force(false);
-            writeHead(chain.sealHead(seq, LogChain.hash(line)));
+            lastEnd = new End(fileKey, position, seq, prev);
+            writeHead(chain.sealHead(seq, prev));
         } catch (IOException e) {
             throw new SentinelException(
                     ErrorCode.AUDIT_LOG_UNAVAILABLE,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sentinel.audit.ChainVerifier;
+import dev.sentinel.audit.LogChain;
 import dev.sentinel.error.ErrorCode;
 import dev.sentinel.error.SentinelException;
 import java.io.IOException;
@@ -138,6 +139,39 @@ class FileAuditLogTest {
         assertThat(headSlots().get(0)).startsWith("{\"seq\":2,");
         assertThat(log.verify().problems()).isEmpty();
         assertThat(Files.getPosixFilePermissions(head())).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    }
+
+    @Test
+    void anAppendByAnotherWriterBetweenTwoOfOursIsChainedTo() throws IOException {
+        FileAuditLog ours = log();
+        FileAuditLog other = log();
+        ours.append("{\"n\":1}");
+        other.append("{\"n\":2}");
+        ours.append("{\"n\":3}");
+
+        assertThat(lines()).hasSize(3);
+        assertThat(lines().get(2)).startsWith("{\"seq\":3,");
+        assertThat(ours.verify().problems()).isEmpty();
+    }
+
+    @Test
+    void aLogReplacedByAnotherFileOfTheSameSizeIsReadAgain() throws IOException {
+        Path file = dir.resolve("logs/decisions.jsonl");
+        FileAuditLog log = log();
+        log.append("{\"n\":1}");
+        Path kept = dir.resolve("first.jsonl");
+        Files.copy(file, kept);
+        Files.move(file, dir.resolve("rotated.jsonl"));
+        FileAuditLog.headOf(file).toFile().delete();
+        FileAuditLog fresh = new FileAuditLog(file, KEY);
+        fresh.append("{\"n\":9}");
+        assertThat(Files.size(file)).isEqualTo(Files.size(kept));
+
+        log.append("{\"n\":10}");
+
+        assertThat(lines()).hasSize(2);
+        assertThat(lines().get(1)).startsWith("{\"seq\":2,\"prev\":\"" + LogChain.hash(lines().get(0)) + "\"");
+        assertThat(log.verify().problems()).isEmpty();
     }
 
     @Test
