@@ -47,9 +47,19 @@ public final class LogChain {
         if (!entryJson.startsWith("{") || !entryJson.endsWith("}")) {
             throw new IllegalArgumentException("entry must be a JSON object");
         }
-        String fields = entryJson.substring(1, entryJson.length() - 1);
-        String unsealed = "{\"seq\":" + seq + ",\"prev\":\"" + prevHash + '"' + (fields.isEmpty() ? "" : "," + fields);
-        return unsealed + MAC_FIELD + mac(unsealed + "}") + "\"}";
+        StringBuilder line = new StringBuilder(entryJson.length() + 64 + 64 + 48);
+        line.append("{\"seq\":")
+                .append(seq)
+                .append(",\"prev\":\"")
+                .append(prevHash)
+                .append('"');
+        if (entryJson.length() > 2) {
+            line.append(',').append(entryJson, 1, entryJson.length() - 1);
+        }
+        int unsealed = line.length();
+        String mac = mac(line.append('}').toString());
+        line.setLength(unsealed);
+        return line.append(MAC_FIELD).append(mac).append("\"}").toString();
     }
 
     /** The head record: the sequence number and hash of the last line, MAC'd. */

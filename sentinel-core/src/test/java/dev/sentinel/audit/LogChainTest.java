@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 class LogChainTest {
@@ -12,6 +15,22 @@ class LogChainTest {
     static final byte[] OTHER_KEY = "fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.US_ASCII);
 
     private final LogChain chain = new LogChain(KEY);
+
+    /** The line format, spelled out: the fields of the entry after seq and prev, then an HMAC-SHA256 of the rest. */
+    @Test
+    void aSealedLineIsExactlyTheDocumentedFormat() throws Exception {
+        String prev = "ab".repeat(32);
+        for (String entry : new String[] {"{\"type\":\"decision\",\"user\":\"jos\u00e9\"}", "{}"}) {
+            String fields = entry.substring(1, entry.length() - 1);
+            String unsealed = "{\"seq\":42,\"prev\":\"" + prev + "\"" + (fields.isEmpty() ? "" : "," + fields);
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(KEY, "HmacSHA256"));
+            String expected = unsealed + ",\"mac\":\""
+                    + HexFormat.of().formatHex(mac.doFinal((unsealed + "}").getBytes(StandardCharsets.UTF_8))) + "\"}";
+
+            assertThat(chain.seal(42, prev, entry)).isEqualTo(expected);
+        }
+    }
 
     @Test
     void sealedLineAuthenticatesWithItsPlaceInTheChain() {
