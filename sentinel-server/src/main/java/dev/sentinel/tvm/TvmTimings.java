@@ -50,12 +50,6 @@ public final class TvmTimings {
         long[] current = CURRENT.get();
         current[0] = 0;
         current[1] = nanoTime.getAsLong();
-        synchronized (lock) {
-            if (!started) {
-                started = true;
-                firstStart = current[1];
-            }
-        }
     }
 
     /** Runs a call to STS, counting its time as STS time of the current request. */
@@ -78,6 +72,10 @@ public final class TvmTimings {
         long[] current = CURRENT.get();
         long stsNanos = current[0];
         synchronized (lock) {
+            if (!started || current[1] - firstStart < 0) {
+                started = true;
+                firstStart = current[1];
+            }
             if (current[1] - firstStart < warmUpNanos) {
                 warmingUp++;
                 return;

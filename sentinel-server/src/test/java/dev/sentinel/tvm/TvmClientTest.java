@@ -107,6 +107,7 @@ class TvmClientTest {
 
         assertThat(answer.status()).isEqualTo(401);
         assertThat(answer.body()).contains("UNAUTHENTICATED");
+        assertThat(signed).hasValue(2);
         assertThat(world.authenticated).hasSize(2);
     }
 

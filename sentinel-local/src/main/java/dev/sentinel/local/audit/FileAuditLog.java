@@ -45,6 +45,8 @@ public final class FileAuditLog implements AuditSink {
     private static final int TAIL_CHUNK = 4 * 1024;
     /** The size of one head slot; a head record is at most 176 bytes. */
     static final int SLOT = 256;
+    /** No head slot is known to hold the older record: the head file is read to find it. */
+    private static final int UNKNOWN_SLOT = -1;
 
     private static final Pattern SLOT_SEQ = Pattern.compile("^\\{\"seq\":(\\d{1,18}),");
 
@@ -54,8 +56,11 @@ public final class FileAuditLog implements AuditSink {
     /** Where this log's last append ended; the next append reads the tail only if the file changed since. */
     private volatile End lastEnd;
 
-    /** The file (by its key, an inode), its size, and the last line's seq and hash after an append. */
-    private record End(Object fileKey, long size, long seq, String hash) {}
+    /**
+     * The file (by its key, an inode), its size, the last line's seq and hash, and the head slot written,
+     * after an append.
+     */
+    private record End(Object fileKey, long size, long seq, String hash, int headSlot) {}
 
     public FileAuditLog(Path file, byte[] macKey) {
         this.file = requireNonNull(file, "file is null");
@@ -106,10 +111,12 @@ public final class FileAuditLog implements AuditSink {
             End known = lastEnd;
             long seq = 1;
             String prev = LogChain.GENESIS;
+            int headSlot = UNKNOWN_SLOT;
             StringBuilder out = new StringBuilder();
             if (known != null && known.size() == size && fileKey != null && fileKey.equals(known.fileKey())) {
                 seq = known.seq() + 1;
                 prev = known.hash();
+                headSlot = 1 - known.headSlot();
             } else {
                 List<String> tail = lastLines(channel, size);
                 if (!tail.isEmpty()) {
@@ -133,8 +140,8 @@ public final class FileAuditLog implements AuditSink {
                 position += channel.write(bytes, position);
             }
             channel.force(false);
-            lastEnd = new End(fileKey, position, seq, prev);
-            writeHead(chain.sealHead(seq, prev));
+            headSlot = writeHead(chain.sealHead(seq, prev), headSlot);
+            lastEnd = new End(fileKey, position, seq, prev, headSlot);
         } catch (IOException e) {
             throw new SentinelException(
                     ErrorCode.AUDIT_LOG_UNAVAILABLE,
@@ -145,26 +152,21 @@ public final class FileAuditLog implements AuditSink {
     }
 
     /**
-     * Puts {@code record} into the head slot with the lower {@code seq}. A head file that does not have
-     * the two-slot layout (none yet, or one written by an earlier version) is replaced atomically.
+     * Puts {@code record} into head slot {@code slot} (0 or 1), the one that does not hold the newer
+     * record, or, when that is {@link #UNKNOWN_SLOT}, into the slot whose {@code seq} is lower. A head file
+     * without the two-slot layout (none yet, or one written by an earlier version) is replaced atomically.
+     * Returns the slot written.
      */
-    private void writeHead(String record) throws IOException {
+    private int writeHead(String record, int slot) throws IOException {
         try (FileChannel channel = FileChannel.open(head, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             if (channel.size() == 2 * SLOT) {
-                ByteBuffer slots = ByteBuffer.allocate(2 * SLOT);
-                int read;
-                do {
-                    read = channel.read(slots, slots.position());
-                } while (read > 0 && slots.hasRemaining());
-                String text = new String(slots.array(), 0, slots.position(), StandardCharsets.US_ASCII);
-                long first = slotSeq(text.substring(0, Math.min(SLOT, text.length())));
-                long second = text.length() > SLOT ? slotSeq(text.substring(SLOT)) : -1;
+                int target = slot == UNKNOWN_SLOT ? olderSlot(channel) : slot;
                 ByteBuffer bytes = ByteBuffer.wrap(slot(record));
-                long position = first <= second ? 0 : SLOT;
+                long position = (long) target * SLOT;
                 while (bytes.hasRemaining()) {
                     position += channel.write(bytes, position);
                 }
-                return;
+                return target;
             }
         } catch (NoSuchFileException e) {
             // The first append creates the head file below.
@@ -173,6 +175,20 @@ public final class FileAuditLog implements AuditSink {
         System.arraycopy(slot(record), 0, both, 0, SLOT);
         System.arraycopy(slot(""), 0, both, SLOT, SLOT);
         PrivateFiles.write(head, both);
+        return 0;
+    }
+
+    /** The slot of a two-slot head file whose record claims the lower {@code seq}. */
+    private static int olderSlot(FileChannel channel) throws IOException {
+        ByteBuffer slots = ByteBuffer.allocate(2 * SLOT);
+        int read;
+        do {
+            read = channel.read(slots, slots.position());
+        } while (read > 0 && slots.hasRemaining());
+        String text = new String(slots.array(), 0, slots.position(), StandardCharsets.US_ASCII);
+        long first = slotSeq(text.substring(0, Math.min(SLOT, text.length())));
+        long second = text.length() > SLOT ? slotSeq(text.substring(SLOT)) : -1;
+        return first <= second ? 0 : 1;
     }
 
     private static byte[] slot(String record) {

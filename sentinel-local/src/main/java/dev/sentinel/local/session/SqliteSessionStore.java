@@ -164,23 +164,22 @@ public final class SqliteSessionStore implements SessionStore {
         });
         if (claimed[0] != null) {
             Unwritten earlier = claimed[0];
-            boolean written;
+            boolean written = false;
             try {
                 written = write(c, id, earlier.count() + 1, now, true);
-            } catch (SQLException e) {
-                unwritten.merge(id, earlier, Unwritten::and);
-                throw e;
-            }
-            if (written) {
-                if (unwritten.size() > MAX_UNWRITTEN) {
-                    writeAll(c);
+            } finally {
+                if (!written) {
+                    // The refreshes counted before are still owed; touch writes them if the session ended.
+                    unwritten.merge(id, earlier, Unwritten::and);
                 }
-                return select(c, id).map(this::withUnwritten).orElseThrow();
             }
-            if (earlier.count() > 0) {
-                write(c, id, earlier.count(), earlier.lastAccess(), false);
+            if (!written) {
+                return null;
             }
-            return null;
+            if (unwritten.size() > MAX_UNWRITTEN) {
+                writeAll(c);
+            }
+            return select(c, id).map(this::withUnwritten).orElseThrow();
         }
         Optional<ServerSession> session = select(c, id);
         if (session.isEmpty() || session.get().statusAt(now) != ServerSession.Status.ACTIVE) {
@@ -225,7 +224,7 @@ public final class SqliteSessionStore implements SessionStore {
 
     /** Writes every session's counted refreshes and forgets them. */
     private void writeAll(Connection c) throws SQLException {
-        for (RequestId id : List.copyOf(unwritten.keySet())) {
+        for (RequestId id : unwritten.keySet()) {
             Unwritten pending = unwritten.remove(id);
             if (pending != null && pending.count() > 0) {
                 write(c, id, pending.count(), pending.lastAccess(), false);
