@@ -23,6 +23,12 @@ locals {
     sessions    = "POST /sessions"
   }
 
+  # The workflows the function honours: each one whose policy is given, with the table people write to.
+  workflow_policies = {
+    for name, policy in { approvals = var.approval_policy, breakglass = var.breakglass_policy } :
+    name => policy if policy != null
+  }
+
   tables = [
     aws_dynamodb_table.sessions.arn,
     aws_dynamodb_table.rate_limits.arn,
@@ -285,12 +291,12 @@ data "aws_iam_policy_document" "tvm" {
     sid     = "PolicyParameters"
     effect  = "Allow"
     actions = ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"]
-    resources = [
+    resources = concat([
       "arn:${local.partition}:ssm:${local.region}:${local.account_id}:parameter${var.policy_parameter_prefix}",
       "arn:${local.partition}:ssm:${local.region}:${local.account_id}:parameter${var.policy_parameter_prefix}/*",
       "arn:${local.partition}:ssm:${local.region}:${local.account_id}:parameter${var.signature_parameter_prefix}/*",
       aws_ssm_parameter.registry.arn,
-    ]
+    ], [for parameter in aws_ssm_parameter.workflow_policy : parameter.arn])
   }
 
   statement {
@@ -406,6 +412,19 @@ resource "aws_ssm_parameter" "registry" {
   tags = var.tags
 }
 
+# The approval and break-glass policies the function checks approved requests and active break-glass
+# events against (docs/tvm.md). People request, approve and invoke with the sentinel command, against
+# the requests and breakglass tables; the function only reads them.
+resource "aws_ssm_parameter" "workflow_policy" {
+  for_each = local.workflow_policies
+
+  name  = "${var.workflow_parameter_prefix}/${var.name_prefix}/${each.key}"
+  type  = "String"
+  tier  = length(each.value) > 4096 ? "Advanced" : "Standard"
+  value = each.value
+  tags  = var.tags
+}
+
 # ---------------------------------------------------------------------------------------------------
 # The function and its logs.
 # ---------------------------------------------------------------------------------------------------
@@ -437,6 +456,14 @@ resource "aws_lambda_function" "tvm" {
         SENTINEL_RATE_LIMIT_TABLE           = aws_dynamodb_table.rate_limits.name
       },
       var.policy_signing_kms_key_arn == null ? {} : { SENTINEL_POLICY_SIGNING_KEY = "kms:${var.policy_signing_kms_key_arn}" },
+      var.approval_policy == null ? {} : {
+        SENTINEL_APPROVAL_TABLE            = aws_dynamodb_table.requests.name
+        SENTINEL_APPROVAL_POLICY_PARAMETER = aws_ssm_parameter.workflow_policy["approvals"].name
+      },
+      var.breakglass_policy == null ? {} : {
+        SENTINEL_BREAKGLASS_TABLE            = aws_dynamodb_table.breakglass.name
+        SENTINEL_BREAKGLASS_POLICY_PARAMETER = aws_ssm_parameter.workflow_policy["breakglass"].name
+      },
     )
   }
 

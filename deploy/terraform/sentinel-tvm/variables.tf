@@ -113,6 +113,29 @@ variable "signature_parameter_prefix" {
   }
 }
 
+variable "workflow_parameter_prefix" {
+  description = "SSM path under which the approval and break-glass policies are written: <prefix>/<name_prefix>/approvals and <prefix>/<name_prefix>/breakglass."
+  type        = string
+  default     = "/sentinel/workflows"
+
+  validation {
+    condition     = can(regex("^/[a-zA-Z0-9_.-]+(/[a-zA-Z0-9_.-]+)*$", var.workflow_parameter_prefix))
+    error_message = "workflow_parameter_prefix must start with '/' and not end with one."
+  }
+}
+
+variable "approval_policy" {
+  description = "The approval policy (YAML, docs/approvals.md) that approved requests in the requests table must still satisfy for the function to honour them. Null: the function honours no approvals, so require_approval profiles are refused."
+  type        = string
+  default     = null
+}
+
+variable "breakglass_policy" {
+  description = "The break-glass policy (YAML, docs/breakglass.md) that active events in the breakglass table must still satisfy for the function to honour them. Null: the function honours no break-glass events."
+  type        = string
+  default     = null
+}
+
 variable "policy_signing_kms_key_arn" {
   description = "ARN of the KMS key that signs policies; when set, the TVM may call kms:Verify with it and requires signed policies."
   type        = string

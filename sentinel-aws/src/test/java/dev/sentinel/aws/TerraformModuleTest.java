@@ -332,6 +332,7 @@ class TerraformModuleTest {
                 .contains("resources = concat(local.tables, [for table in local.tables : \"${table}/index/*\"])")
                 .contains("parameter${var.policy_parameter_prefix}/*")
                 .contains("parameter${var.signature_parameter_prefix}/*")
+                .contains("[for parameter in aws_ssm_parameter.workflow_policy : parameter.arn]")
                 .contains("resources = [\"${aws_cloudwatch_log_group.tvm.arn}:*\"]");
         assertThat(printed(map(resources("aws_iam_role_policy").get("tvm"))))
                 .containsEntry("policy", "data.aws_iam_policy_document.tvm.json");
@@ -354,6 +355,29 @@ class TerraformModuleTest {
                 .contains("source_code_hash = filebase64sha256(var.lambda_jar_path)")
                 .contains("SENTINEL_SESSION_TABLE              = aws_dynamodb_table.sessions.name")
                 .contains("SENTINEL_PROFILE_REGISTRY_PARAMETER = aws_ssm_parameter.registry.name");
+    }
+
+    @Test
+    void theFunctionHonoursAWorkflowOnlyWhenItsPolicyIsGivenAndThenReadsItsTable() {
+        assertThat(map(variables.get("approval_policy"))).containsEntry("default", null);
+        assertThat(map(variables.get("breakglass_policy"))).containsEntry("default", null);
+        assertThat(resources("aws_ssm_parameter")).containsKey("workflow_policy");
+        // The parser does not evaluate for_each: check the expression itself.
+        assertThat(block("resource \"aws_ssm_parameter\" \"workflow_policy\""))
+                .containsPattern("for_each = local\\.workflow_policies\\s")
+                .contains("name  = \"${var.workflow_parameter_prefix}/${var.name_prefix}/${each.key}\"");
+        assertThat(text)
+                .containsPattern("name => policy if policy != null")
+                .contains("{ approvals = var.approval_policy, breakglass = var.breakglass_policy }");
+        assertThat(block("resource \"aws_lambda_function\" \"tvm\""))
+                .containsPattern(
+                        "var\\.approval_policy == null \\? \\{\\} : \\{\\s*"
+                                + "SENTINEL_APPROVAL_TABLE\\s*= aws_dynamodb_table\\.requests\\.name\\s*"
+                                + "SENTINEL_APPROVAL_POLICY_PARAMETER = aws_ssm_parameter\\.workflow_policy\\[\"approvals\"\\]\\.name")
+                .containsPattern(
+                        "var\\.breakglass_policy == null \\? \\{\\} : \\{\\s*"
+                                + "SENTINEL_BREAKGLASS_TABLE\\s*= aws_dynamodb_table\\.breakglass\\.name\\s*"
+                                + "SENTINEL_BREAKGLASS_POLICY_PARAMETER = aws_ssm_parameter\\.workflow_policy\\[\"breakglass\"\\]\\.name");
     }
 
     @Test

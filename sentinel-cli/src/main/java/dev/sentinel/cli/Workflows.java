@@ -105,8 +105,12 @@ final class Workflows {
             private WorkflowGrants grants() {
                 if (grants == null) {
                     grants = new WorkflowGrants(
-                            Files.exists(config.approvalPolicy()) ? workflows.approvals() : null,
-                            Files.exists(config.breakGlassPolicy()) ? workflows.breakGlass() : null);
+                            Files.exists(config.approvalPolicy())
+                                    ? workflows.approvals().windows()
+                                    : null,
+                            Files.exists(config.breakGlassPolicy())
+                                    ? workflows.breakGlass().windows()
+                                    : null);
                 }
                 return grants;
             }

@@ -32,13 +32,13 @@ public final class ApprovalService {
     public static final int MIN_JUSTIFICATION = 10;
     public static final int MAX_JUSTIFICATION = 500;
     public static final Duration MIN_DURATION = Duration.ofMinutes(15);
-    private static final int PAGE = 200;
 
     private final ApprovalStore store;
     private final Supplier<ApprovalPolicy> policy;
     private final WorkflowEvents events;
     private final Clock clock;
     private final Supplier<RequestId> ids;
+    private final ApprovalWindows windows;
 
     public ApprovalService(
             ApprovalStore store,
@@ -51,6 +51,7 @@ public final class ApprovalService {
         this.events = requireNonNull(events, "events is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.ids = requireNonNull(ids, "ids is null");
+        this.windows = new ApprovalWindows(store, policy);
     }
 
     /**
@@ -72,7 +73,7 @@ public final class ApprovalService {
                     "Say what you need the access for, for example the ticket and the change.");
         }
         Instant now = clock.instant();
-        Optional<ApprovalRequest> waiting = pending(requester.user(), profile, now);
+        Optional<ApprovalRequest> waiting = windows.pending(requester.user(), profile, now);
         if (waiting.isPresent()) {
             throw new SentinelException(
                     ErrorCode.STATE_CONFLICT,
@@ -220,31 +221,9 @@ public final class ApprovalService {
         return new Page<>(settled, page.next());
     }
 
-    /**
-     * The approved request whose window is open for {@code user} on {@code profile}, and that the current
-     * approval policy still stands behind (approvers allowed, enough of them, self-approval only where a
-     * rule allows it). Of several, the one whose window closes last.
-     */
-    public Optional<ApprovalRequest> openWindow(String user, ProfileName profile, Instant now) {
-        ApprovalRequest best = null;
-        for (ApprovalRequest request : all(new ApprovalQuery(user, Status.APPROVED, profile.value(), PAGE))) {
-            if (request.grantsAccessAt(now)
-                    && stillPermitted(request)
-                    && (best == null || request.expiresAt().isAfter(best.expiresAt()))) {
-                best = request;
-            }
-        }
-        return Optional.ofNullable(best);
-    }
-
-    /** The request of {@code user} on {@code profile} that is still waiting for approval at {@code now}. */
-    public Optional<ApprovalRequest> pending(String user, ProfileName profile, Instant now) {
-        for (ApprovalRequest request : all(new ApprovalQuery(user, Status.PENDING, profile.value(), PAGE))) {
-            if (request.statusAt(now) == Status.PENDING) {
-                return Optional.of(request);
-            }
-        }
-        return Optional.empty();
+    /** The gate's view of this workflow: open windows and requests still waiting. */
+    public ApprovalWindows windows() {
+        return windows;
     }
 
     /** Whether {@code user} could approve {@code request} now: it is pending and the policy names them. */
@@ -255,42 +234,6 @@ public final class ApprovalService {
                 && rule.get().approvers().matches(user)
                 && (rule.get().allowSelfApproval() || !user.equals(request.requester()))
                 && request.approvals().stream().noneMatch(a -> a.approver().equals(user));
-    }
-
-    private List<ApprovalRequest> all(ApprovalQuery query) {
-        List<ApprovalRequest> found = new ArrayList<>();
-        String token = null;
-        do {
-            Page<ApprovalRequest> page = store.list(query, token);
-            found.addAll(page.items());
-            token = page.next();
-        } while (token != null);
-        return found;
-    }
-
-    private boolean stillPermitted(ApprovalRequest request) {
-        Optional<ApprovalRule> found = policy.get().ruleFor(request.profile());
-        if (found.isEmpty()) {
-            return false;
-        }
-        ApprovalRule rule = found.get();
-        if (request.duration().compareTo(rule.maxDuration()) > 0) {
-            return false;
-        }
-        if (request.autoApproved()) {
-            return rule.autoApprove() != null
-                    && (rule.autoApprove().users() == null
-                            || rule.autoApprove().users().matches(request.requester()))
-                    && (rule.autoApprove().maxDuration() == null
-                            || request.duration().compareTo(rule.autoApprove().maxDuration()) <= 0);
-        }
-        long valid = request.approvals().stream()
-                .map(Approval::approver)
-                .distinct()
-                .filter(a -> rule.approvers().matches(a))
-                .filter(a -> rule.allowSelfApproval() || !a.equals(request.requester()))
-                .count();
-        return valid >= rule.approvalsRequired();
     }
 
     private ApprovalRule ruleFor(String profile) {

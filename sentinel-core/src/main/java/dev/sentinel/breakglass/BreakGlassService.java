@@ -44,6 +44,7 @@ public final class BreakGlassService {
     private final WorkflowEvents events;
     private final Clock clock;
     private final Supplier<RequestId> ids;
+    private final BreakGlassWindows windows;
 
     public BreakGlassService(
             BreakGlassStore store,
@@ -58,6 +59,7 @@ public final class BreakGlassService {
         this.events = requireNonNull(events, "events is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.ids = requireNonNull(ids, "ids is null");
+        this.windows = new BreakGlassWindows(store, policy);
     }
 
     /**
@@ -204,26 +206,9 @@ public final class BreakGlassService {
         return new Page<>(settled, page.next());
     }
 
-    /**
-     * The active event of {@code user} on {@code profile} at {@code now} that the break-glass policy still
-     * allows (DESIGN.md 4.4: break-glass overrides a deny only through an event its own policy allows).
-     */
-    public Optional<BreakGlassEvent> activeEvent(String user, ProfileName profile, Instant now) {
-        if (policy.get().ruleFor(user, profile.value()).isEmpty()) {
-            return Optional.empty();
-        }
-        String token = null;
-        do {
-            Page<BreakGlassEvent> page =
-                    store.list(new BreakGlassQuery(user, Status.ACTIVE, profile.value(), PAGE), token);
-            for (BreakGlassEvent event : page.items()) {
-                if (event.statusAt(now) == Status.ACTIVE) {
-                    return Optional.of(event);
-                }
-            }
-            token = page.next();
-        } while (token != null);
-        return Optional.empty();
+    /** The gate's view of break-glass: the active events that open a window. */
+    public BreakGlassWindows windows() {
+        return windows;
     }
 
     /** The window's length: asked for or default, capped by what is left of the rule's time window. */

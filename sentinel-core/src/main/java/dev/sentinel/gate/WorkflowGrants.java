@@ -1,8 +1,8 @@
 package dev.sentinel.gate;
 
 import dev.sentinel.approval.ApprovalRequest;
-import dev.sentinel.approval.ApprovalService;
-import dev.sentinel.breakglass.BreakGlassService;
+import dev.sentinel.approval.ApprovalWindows;
+import dev.sentinel.breakglass.BreakGlassWindows;
 import dev.sentinel.identity.Grant;
 import dev.sentinel.identity.RequestId;
 import dev.sentinel.policy.ProfileName;
@@ -14,10 +14,10 @@ import java.util.Optional;
  * when it is not set up, and then it grants nothing.
  */
 public final class WorkflowGrants implements GrantLookup {
-    private final ApprovalService approvals;
-    private final BreakGlassService breakGlass;
+    private final ApprovalWindows approvals;
+    private final BreakGlassWindows breakGlass;
 
-    public WorkflowGrants(ApprovalService approvals, BreakGlassService breakGlass) {
+    public WorkflowGrants(ApprovalWindows approvals, BreakGlassWindows breakGlass) {
         this.approvals = approvals;
         this.breakGlass = breakGlass;
     }

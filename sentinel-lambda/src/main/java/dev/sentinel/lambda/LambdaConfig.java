@@ -32,6 +32,10 @@ final class LambdaConfig {
     static final String RATE_LIMIT_REQUESTS = "SENTINEL_RATE_LIMIT_REQUESTS";
     static final String RATE_LIMIT_WINDOW = "SENTINEL_RATE_LIMIT_WINDOW";
     static final String LOG_KEY = "SENTINEL_LOG_KEY";
+    static final String APPROVAL_TABLE = "SENTINEL_APPROVAL_TABLE";
+    static final String APPROVAL_POLICY_PARAMETER = "SENTINEL_APPROVAL_POLICY_PARAMETER";
+    static final String BREAKGLASS_TABLE = "SENTINEL_BREAKGLASS_TABLE";
+    static final String BREAKGLASS_POLICY_PARAMETER = "SENTINEL_BREAKGLASS_POLICY_PARAMETER";
     static final List<String> KNOWN = List.of(
             REGISTRY_PARAMETER,
             POLICY_PREFIX,
@@ -41,7 +45,11 @@ final class LambdaConfig {
             RATE_LIMIT_TABLE,
             RATE_LIMIT_REQUESTS,
             RATE_LIMIT_WINDOW,
-            LOG_KEY);
+            LOG_KEY,
+            APPROVAL_TABLE,
+            APPROVAL_POLICY_PARAMETER,
+            BREAKGLASS_TABLE,
+            BREAKGLASS_POLICY_PARAMETER);
 
     static final String DEFAULT_POLICY_PREFIX = "/sentinel/policies";
     static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(30);
@@ -58,7 +66,20 @@ final class LambdaConfig {
     final String sessionTable;
     final String rateLimitTable;
     final RequestRate rate;
+    /** Where approved requests are read and which policy they must still satisfy; null when approvals are off. */
+    final Workflow approvals;
+    /** Where break-glass events are read and which policy they must still satisfy; null when break-glass is off. */
+    final Workflow breakGlass;
+
     private final byte[] logKey;
+
+    /** A workflow the gate honours: its DynamoDB table and the SSM parameter holding its policy. */
+    record Workflow(String table, String policyParameter) {
+        Workflow {
+            requireNonNull(table, "table is null");
+            requireNonNull(policyParameter, "policyParameter is null");
+        }
+    }
 
     private LambdaConfig(
             String registryParameter,
@@ -68,6 +89,8 @@ final class LambdaConfig {
             String sessionTable,
             String rateLimitTable,
             RequestRate rate,
+            Workflow approvals,
+            Workflow breakGlass,
             byte[] logKey) {
         this.registryParameter = requireNonNull(registryParameter);
         this.policyPrefix = requireNonNull(policyPrefix);
@@ -76,6 +99,8 @@ final class LambdaConfig {
         this.sessionTable = requireNonNull(sessionTable);
         this.rateLimitTable = requireNonNull(rateLimitTable);
         this.rate = requireNonNull(rate);
+        this.approvals = approvals;
+        this.breakGlass = breakGlass;
         this.logKey = logKey;
     }
 
@@ -144,6 +169,10 @@ final class LambdaConfig {
                 problems.add(LOG_KEY + " must be hex digits");
             }
         }
+        Workflow approvals =
+                workflow(env, APPROVAL_TABLE, APPROVAL_POLICY_PARAMETER, "approvals", "access requests", problems);
+        Workflow breakGlass = workflow(
+                env, BREAKGLASS_TABLE, BREAKGLASS_POLICY_PARAMETER, "break-glass", "break-glass events", problems);
         if (!problems.isEmpty()) {
             throw new SentinelException(
                     ErrorCode.CONFIG_INVALID,
@@ -151,7 +180,37 @@ final class LambdaConfig {
                     "Fix the function's environment variables (docs/tvm.md lists them).");
         }
         return new LambdaConfig(
-                registry, prefix, ttl, key == null ? null : key.substring(4), sessions, rates, rate, logKey);
+                registry,
+                prefix,
+                ttl,
+                key == null ? null : key.substring(4),
+                sessions,
+                rates,
+                rate,
+                approvals,
+                breakGlass,
+                logKey);
+    }
+
+    /** A workflow is on when both its settings are given, off when neither is; one alone is a mistake. */
+    private static Workflow workflow(
+            Map<String, String> env, String table, String parameter, String name, String items, List<String> problems) {
+        String tableName = value(env, table);
+        String parameterName = value(env, parameter);
+        if (tableName == null && parameterName == null) {
+            return null;
+        }
+        if (tableName == null || parameterName == null) {
+            problems.add(name + " need both " + table + " (the DynamoDB table of " + items + ") and " + parameter
+                    + " (the SSM parameter holding the " + name + " policy); " + (tableName == null ? table : parameter)
+                    + " is missing");
+            return null;
+        }
+        if (!parameterName.startsWith("/")) {
+            problems.add(parameter + " must be a parameter name starting with '/'");
+            return null;
+        }
+        return new Workflow(tableName, parameterName);
     }
 
     private static String value(Map<String, String> env, String name) {

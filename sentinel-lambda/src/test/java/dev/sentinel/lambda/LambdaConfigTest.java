@@ -40,6 +40,8 @@ class LambdaConfigTest {
         assertThat(config.rate.window()).isEqualTo(Duration.ofMinutes(1));
         assertThat(config.signingKey).isNull();
         assertThat(config.logKey()).isEmpty();
+        assertThat(config.approvals).isNull();
+        assertThat(config.breakGlass).isNull();
     }
 
     @Test
@@ -51,6 +53,10 @@ class LambdaConfigTest {
         env.put(LambdaConfig.RATE_LIMIT_REQUESTS, "20");
         env.put(LambdaConfig.RATE_LIMIT_WINDOW, "10s");
         env.put(LambdaConfig.LOG_KEY, "ab".repeat(32));
+        env.put(LambdaConfig.APPROVAL_TABLE, "sentinel-requests");
+        env.put(LambdaConfig.APPROVAL_POLICY_PARAMETER, "/sentinel/workflows/approvals");
+        env.put(LambdaConfig.BREAKGLASS_TABLE, "sentinel-breakglass");
+        env.put(LambdaConfig.BREAKGLASS_POLICY_PARAMETER, "/sentinel/workflows/breakglass");
 
         LambdaConfig config = LambdaConfig.from(env);
 
@@ -59,6 +65,29 @@ class LambdaConfigTest {
         assertThat(config.signingKey).isEqualTo("alias/sentinel-policy");
         assertThat(config.rate).hasToString("20 per 10s");
         assertThat(config.logKey()).get().satisfies(key -> assertThat(key).hasSize(32));
+        assertThat(config.approvals)
+                .isEqualTo(new LambdaConfig.Workflow("sentinel-requests", "/sentinel/workflows/approvals"));
+        assertThat(config.breakGlass)
+                .isEqualTo(new LambdaConfig.Workflow("sentinel-breakglass", "/sentinel/workflows/breakglass"));
+    }
+
+    @Test
+    void aWorkflowNeedsBothItsTableAndItsPolicy() {
+        Map<String, String> env = minimal();
+        env.put(LambdaConfig.APPROVAL_TABLE, "sentinel-requests");
+        env.put(LambdaConfig.BREAKGLASS_POLICY_PARAMETER, "sentinel/breakglass");
+
+        assertThat(problems(env))
+                .contains(
+                        "approvals need both SENTINEL_APPROVAL_TABLE",
+                        LambdaConfig.APPROVAL_POLICY_PARAMETER + " is missing",
+                        "break-glass need both",
+                        LambdaConfig.BREAKGLASS_TABLE + " is missing");
+        env.put(LambdaConfig.BREAKGLASS_TABLE, "sentinel-breakglass");
+        env.remove(LambdaConfig.APPROVAL_TABLE);
+        assertThat(problems(env))
+                .contains(LambdaConfig.BREAKGLASS_POLICY_PARAMETER + " must be a parameter name starting with '/'")
+                .doesNotContain("approvals");
     }
 
     @Test

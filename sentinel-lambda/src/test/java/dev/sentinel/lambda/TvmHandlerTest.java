@@ -5,12 +5,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import dev.sentinel.approval.ApprovalPolicyParser;
+import dev.sentinel.approval.ApprovalRequest;
+import dev.sentinel.approval.ApprovalService;
 import dev.sentinel.audit.ChainVerifier;
 import dev.sentinel.audit.LogChain;
+import dev.sentinel.aws.DynamoDbApprovalStore;
+import dev.sentinel.aws.DynamoDbBreakGlassStore;
 import dev.sentinel.aws.DynamoDbSessionStore;
 import dev.sentinel.aws.testing.MotoServer;
+import dev.sentinel.breakglass.BreakGlassEvent;
+import dev.sentinel.breakglass.BreakGlassPolicyParser;
+import dev.sentinel.breakglass.BreakGlassService;
+import dev.sentinel.breakglass.ReasonCode;
+import dev.sentinel.identity.CallerIdentity;
 import dev.sentinel.identity.RequestId;
 import dev.sentinel.json.JsonReader;
+import dev.sentinel.mfa.MfaDirectory;
+import dev.sentinel.mfa.SecondFactor;
+import dev.sentinel.notify.Notifier;
+import dev.sentinel.notify.WorkflowEvents;
+import dev.sentinel.policy.ProfileName;
+import dev.sentinel.testing.RecordingAuditSink;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +34,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -75,6 +92,15 @@ class TvmHandlerTest {
                 conditions:
                   profiles: [admin-role]
             """;
+    private static final String APPROVAL_POLICY =
+            """
+            version: "1"
+            rules:
+              - name: admin
+                profiles: [admin-role]
+                approvers: [bob]
+                max_duration: 2h
+            """;
     private static final byte[] LOG_KEY = new byte[32];
     private static MotoServer moto;
 
@@ -83,6 +109,7 @@ class TvmHandlerTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private String devRoleArn;
     private String sessionTable;
+    private String suffix;
 
     @BeforeAll
     static void start() {
@@ -119,14 +146,22 @@ class TvmHandlerTest {
 
     @BeforeEach
     void deploy() {
-        String suffix = RequestId.random().value();
+        suffix = RequestId.random().value();
         AccessKey function;
+        String prodRoleArn;
+        String adminRoleArn;
         try (IamClient iam = seed(
                 IamClient.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.AWS_GLOBAL))) {
             iam.createUser(b -> b.userName("tvm-function-" + suffix));
             function = iam.createAccessKey(b -> b.userName("tvm-function-" + suffix))
                     .accessKey();
             devRoleArn = iam.createRole(b -> b.roleName("app-dev-" + suffix).assumeRolePolicyDocument(TRUST))
+                    .role()
+                    .arn();
+            prodRoleArn = iam.createRole(b -> b.roleName("app-prod-" + suffix).assumeRolePolicyDocument(TRUST))
+                    .role()
+                    .arn();
+            adminRoleArn = iam.createRole(b -> b.roleName("app-admin-" + suffix).assumeRolePolicyDocument(TRUST))
                     .role()
                     .arn();
         }
@@ -136,8 +171,8 @@ class TvmHandlerTest {
             ssm.putParameter(b -> b.name(registry)
                     .type(ParameterType.STRING)
                     .value("version: \"1\"\nprofiles:\n  dev-role:\n    role_arn: " + devRoleArn
-                            + "\n  prod-role:\n    role_arn: arn:aws:iam::123456789012:role/app-prod\n"
-                            + "  admin-role:\n    role_arn: arn:aws:iam::123456789012:role/app-admin\n"));
+                            + "\n  prod-role:\n    role_arn: " + prodRoleArn
+                            + "\n  admin-role:\n    role_arn: " + adminRoleArn + "\n"));
             ssm.putParameter(
                     b -> b.name(prefix + "/default").type(ParameterType.STRING).value(POLICY));
         }
@@ -329,5 +364,148 @@ class TvmHandlerTest {
         assertThat(response.getStatusCode()).isEqualTo(500);
         assertThat(body(response)).containsEntry("code", "CONFIG_INVALID");
         assertThat(response.getBody()).doesNotContain("/sentinel/tvm/missing");
+    }
+
+    private static DynamoDbClient dynamo() {
+        return seed(DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()));
+    }
+
+    private static void put(String parameter, String value) {
+        try (SsmClient ssm = seed(SsmClient.builder().httpClient(UrlConnectionHttpClient.create()))) {
+            ssm.putParameter(b ->
+                    b.name(parameter).type(ParameterType.STRING).value(value).overwrite(true));
+        }
+    }
+
+    private static CallerIdentity user(String name) {
+        return CallerIdentity.fromArn("arn:aws:iam::123456789012:user/" + name);
+    }
+
+    /** The approval workflow as the {@code sentinel} command runs it against the same table. */
+    private static ApprovalService approvals(String table) {
+        return new ApprovalService(
+                new DynamoDbApprovalStore(dynamo(), table),
+                () -> ApprovalPolicyParser.parse("approvals.yaml", APPROVAL_POLICY),
+                new WorkflowEvents(new RecordingAuditSink(), Notifier.NONE),
+                Clock.systemUTC(),
+                RequestId::random);
+    }
+
+    private List<String> log() {
+        return out.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
+    @Test
+    void anApprovedRequestOpensAnApprovalProfileOnlyWhileTheApprovalPolicyStandsBehindIt() {
+        String table = "requests-" + suffix;
+        DynamoDbApprovalStore.createTable(dynamo(), table);
+        String parameter = "/sentinel/" + suffix + "/approvals";
+        put(parameter, APPROVAL_POLICY);
+        env.put(LambdaConfig.APPROVAL_TABLE, table);
+        env.put(LambdaConfig.APPROVAL_POLICY_PARAMETER, parameter);
+        env.put(LambdaConfig.CACHE_TTL, "0s");
+        ApprovalService approvals = approvals(table);
+        TvmHandler handler = handler();
+
+        ApprovalRequest request = approvals.request(
+                user("alice"), new ProfileName("admin-role"), Duration.ofHours(1), "deploy the quarterly release");
+        APIGatewayV2HTTPResponse waiting = handler.handleRequest(event("credentials-approval-required.json"), null);
+
+        assertThat(waiting.getStatusCode()).isEqualTo(403);
+        assertThat(body(waiting)).containsEntry("code", "APPROVAL_PENDING");
+        assertThat(waiting.getBody()).contains(request.id().value());
+
+        approvals.approve(user("bob"), request.id(), "ok");
+        APIGatewayV2HTTPResponse approved = handler.handleRequest(event("credentials-approval-required.json"), null);
+
+        assertThat(approved.getStatusCode()).as(approved.getBody()).isEqualTo(200);
+        assertThat(body(approved)).containsKey("AccessKeyId");
+        assertThat(log().get(log().size() - 1))
+                .contains(
+                        "\"outcome\":\"issued\"",
+                        "\"grant\":\"approval\"",
+                        "\"approval_request\":\"" + request.id().value() + "\"");
+
+        put(parameter, APPROVAL_POLICY.replace("approvers: [bob]", "approvers: [carol]"));
+        APIGatewayV2HTTPResponse withdrawn = handler.handleRequest(event("credentials-approval-required.json"), null);
+
+        assertThat(withdrawn.getStatusCode()).isEqualTo(403);
+        assertThat(body(withdrawn)).containsEntry("code", "APPROVAL_REQUIRED");
+    }
+
+    @Test
+    void anActiveBreakGlassEventOpensADeniedProfileUntilItIsClosed() {
+        String table = "breakglass-" + suffix;
+        DynamoDbBreakGlassStore.createTable(dynamo(), table);
+        String parameter = "/sentinel/" + suffix + "/breakglass";
+        String policy =
+                """
+                version: "1"
+                rules:
+                  - name: prod-incident
+                    profiles: [prod-role]
+                    users: [alice]
+                    reason_codes: [incident]
+                    max_duration: 2h
+                """;
+        put(parameter, policy);
+        env.put(LambdaConfig.BREAKGLASS_TABLE, table);
+        env.put(LambdaConfig.BREAKGLASS_POLICY_PARAMETER, parameter);
+        DynamoDbBreakGlassStore store = new DynamoDbBreakGlassStore(dynamo(), table);
+        BreakGlassService breakGlass = new BreakGlassService(
+                store,
+                () -> BreakGlassPolicyParser.parse("breakglass.yaml", policy),
+                new SecondFactor(MfaDirectory.NONE, store, null, RequestId::random),
+                new WorkflowEvents(new RecordingAuditSink(), Notifier.NONE),
+                Clock.systemUTC(),
+                RequestId::random);
+        TvmHandler handler = handler();
+
+        assertThat(body(handler.handleRequest(event("credentials-denied.json"), null)))
+                .containsEntry("code", "POLICY_DENIED");
+
+        BreakGlassEvent event = breakGlass.invoke(
+                user("alice"),
+                new ProfileName("prod-role"),
+                ReasonCode.INCIDENT,
+                "INC-42: the primary database is down",
+                null,
+                null);
+        APIGatewayV2HTTPResponse opened = handler.handleRequest(event("credentials-denied.json"), null);
+
+        assertThat(opened.getStatusCode()).as(opened.getBody()).isEqualTo(200);
+        assertThat(log().get(log().size() - 1))
+                .contains(
+                        "\"outcome\":\"issued\"",
+                        "\"grant\":\"break_glass\"",
+                        "\"break_glass_event\":\"" + event.id().value() + "\"");
+
+        breakGlass.close(user("alice"), event.id(), "database restored");
+        APIGatewayV2HTTPResponse closed = handler.handleRequest(event("credentials-denied.json"), null);
+
+        assertThat(closed.getStatusCode()).isEqualTo(403);
+        assertThat(body(closed)).containsEntry("code", "POLICY_DENIED");
+    }
+
+    @Test
+    void anApprovalIsNotHonouredWhenTheFunctionCannotReadTheApprovalPolicy() {
+        String table = "requests-" + suffix;
+        DynamoDbApprovalStore.createTable(dynamo(), table);
+        env.put(LambdaConfig.APPROVAL_TABLE, table);
+        env.put(LambdaConfig.APPROVAL_POLICY_PARAMETER, "/sentinel/" + suffix + "/no-approvals");
+        ApprovalService approvals = approvals(table);
+        ApprovalRequest request = approvals.request(
+                user("alice"), new ProfileName("admin-role"), Duration.ofHours(1), "deploy the quarterly release");
+        approvals.approve(user("bob"), request.id(), "ok");
+        TvmHandler handler = handler();
+
+        APIGatewayV2HTTPResponse refused = handler.handleRequest(event("credentials-approval-required.json"), null);
+        APIGatewayV2HTTPResponse allowed = handler.handleRequest(event("credentials.json"), null);
+
+        assertThat(refused.getStatusCode()).isEqualTo(500);
+        assertThat(body(refused)).containsEntry("code", "CONFIG_INVALID");
+        assertThat(refused.getBody()).doesNotContain("no-approvals");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no-approvals does not exist");
+        assertThat(allowed.getStatusCode()).isEqualTo(200);
     }
 }

@@ -147,7 +147,8 @@ class ApprovalWorkflowTest {
         clock.advance(Duration.ofMinutes(30));
         ApprovalRequest once = approvals.approve(user("bob"), request.id(), "looks fine");
         assertThat(once.status()).isEqualTo(Status.PENDING);
-        assertThat(approvals.openWindow("alice", PROD, clock.instant())).isEmpty();
+        assertThat(approvals.windows().openWindow("alice", PROD, clock.instant()))
+                .isEmpty();
         refused(() -> approvals.approve(user("bob"), request.id(), null), ErrorCode.STATE_CONFLICT, "already approved");
 
         clock.advance(Duration.ofMinutes(10));
@@ -156,11 +157,11 @@ class ApprovalWorkflowTest {
         assertThat(approved.status()).isEqualTo(Status.APPROVED);
         assertThat(approved.accessStart()).isEqualTo(T0.plus(Duration.ofMinutes(40)));
         assertThat(approved.expiresAt()).isEqualTo(approved.accessStart().plus(Duration.ofHours(1)));
-        assertThat(approvals.openWindow("alice", PROD, clock.instant()))
+        assertThat(approvals.windows().openWindow("alice", PROD, clock.instant()))
                 .get()
                 .extracting(ApprovalRequest::id)
                 .isEqualTo(request.id());
-        assertThat(approvals.openWindow("bob", PROD, clock.instant())).isEmpty();
+        assertThat(approvals.windows().openWindow("bob", PROD, clock.instant())).isEmpty();
         assertThat(audit.events)
                 .extracting(LifecycleEvent::type)
                 .containsExactly("request.created", "request.approval_added", "request.approved");
@@ -218,11 +219,13 @@ class ApprovalWorkflowTest {
         approvals.approve(user("bob"), request.id(), null);
         approvals.approve(user("carol"), request.id(), null);
         clock.advance(Duration.ofMinutes(59));
-        assertThat(approvals.openWindow("alice", PROD, clock.instant())).isPresent();
+        assertThat(approvals.windows().openWindow("alice", PROD, clock.instant()))
+                .isPresent();
 
         clock.advance(Duration.ofMinutes(1));
 
-        assertThat(approvals.openWindow("alice", PROD, clock.instant())).isEmpty();
+        assertThat(approvals.windows().openWindow("alice", PROD, clock.instant()))
+                .isEmpty();
         assertThat(approvals.check(request.id()).status()).isEqualTo(Status.EXPIRED);
     }
 
@@ -236,7 +239,8 @@ class ApprovalWorkflowTest {
 
         assertThat(denied.status()).isEqualTo(Status.DENIED);
         assertThat(denied.comment()).isEqualTo("wrong change");
-        assertThat(approvals.openWindow("alice", PROD, clock.instant())).isEmpty();
+        assertThat(approvals.windows().openWindow("alice", PROD, clock.instant()))
+                .isEmpty();
     }
 
     @Test
@@ -256,7 +260,8 @@ class ApprovalWorkflowTest {
                 approvals.request(user("alice"), DEV, Duration.ofHours(1), "routine deploy of service x");
         assertThat(auto.status()).isEqualTo(Status.APPROVED);
         assertThat(auto.autoApproved()).isTrue();
-        assertThat(approvals.openWindow("alice", DEV, clock.instant())).isPresent();
+        assertThat(approvals.windows().openWindow("alice", DEV, clock.instant()))
+                .isPresent();
 
         ApprovalRequest tooLong =
                 approvals.request(user("dave"), DEV, Duration.ofHours(1), "routine deploy of service y");
@@ -271,7 +276,8 @@ class ApprovalWorkflowTest {
 
         ApprovalService stricter = service(POLICY.replace("approvers: [bob, carol, alice]", "approvers: [bob, dave]"));
 
-        assertThat(stricter.openWindow("alice", PROD, clock.instant())).isEmpty();
+        assertThat(stricter.windows().openWindow("alice", PROD, clock.instant()))
+                .isEmpty();
     }
 
     @Test

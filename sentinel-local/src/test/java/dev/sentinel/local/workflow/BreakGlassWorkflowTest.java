@@ -144,7 +144,9 @@ class BreakGlassWorkflowTest {
 
         assertThat(event.status()).isEqualTo(Status.ACTIVE);
         assertThat(event.expiresAt()).isEqualTo(T0.plus(Duration.ofHours(1)));
-        assertThat(breakGlass.activeEvent("alice", PROD, clock.instant())).get().isEqualTo(event);
+        assertThat(breakGlass.windows().activeEvent("alice", PROD, clock.instant()))
+                .get()
+                .isEqualTo(event);
         assertThat(audit.events).extracting(LifecycleEvent::type).containsExactly("breakglass.invoked");
         assertThat(audit.events.get(0).toJson()).contains("\"reason_code\":\"incident\"", WHY);
         assertThat(notified).extracting(LifecycleEvent::type).containsExactly("breakglass.invoked");
@@ -157,7 +159,8 @@ class BreakGlassWorkflowTest {
 
         assertThat(closed.status()).isEqualTo(Status.CLOSED);
         assertThat(closed.closedBy()).isEqualTo("bob");
-        assertThat(breakGlass.activeEvent("alice", PROD, clock.instant())).isEmpty();
+        assertThat(breakGlass.windows().activeEvent("alice", PROD, clock.instant()))
+                .isEmpty();
         refused(() -> breakGlass.close(user("alice"), event.id(), "again"), ErrorCode.STATE_CONFLICT, "closed");
     }
 
@@ -220,7 +223,7 @@ class BreakGlassWorkflowTest {
     void mfaIsRequiredWhereTheRuleSaysSo() {
         refused(() -> invoke("alice", "vault", null), ErrorCode.MFA_REQUIRED, "second factor");
         refused(() -> invoke("alice", "vault", MfaResponse.totp("000000")), ErrorCode.MFA_INVALID, "wrong");
-        assertThat(breakGlass.activeEvent("alice", new ProfileName("vault"), clock.instant()))
+        assertThat(breakGlass.windows().activeEvent("alice", new ProfileName("vault"), clock.instant()))
                 .isEmpty();
     }
 
@@ -281,7 +284,8 @@ class BreakGlassWorkflowTest {
         BreakGlassEvent event = invoke("alice", "prod-admin", null);
         clock.advance(Duration.ofHours(1));
 
-        assertThat(breakGlass.activeEvent("alice", PROD, clock.instant())).isEmpty();
+        assertThat(breakGlass.windows().activeEvent("alice", PROD, clock.instant()))
+                .isEmpty();
         assertThat(breakGlass.check(event.id()).status()).isEqualTo(Status.EXPIRED);
         assertThat(audit.events).extracting(LifecycleEvent::type).contains("breakglass.expired");
     }
