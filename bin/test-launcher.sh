@@ -20,6 +20,10 @@ public class Main {
         if (args.length > 0 && args[0].equals("train-startup")) {
             return;
         }
+        if (args.length > 0 && args[0].equals("tvm")) {
+            System.out.println(String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()));
+            return;
+        }
         System.out.println("{\"Version\":1,\"AccessKeyId\":\"ASIASTANDIN\"}");
         System.err.println("note on stderr");
         System.exit(args.length > 0 ? Integer.parseInt(args[0]) : 0);
@@ -52,6 +56,13 @@ for java in "$(command -v java)" "${SENTINEL_TEST_JAVA25:-/usr/lib/jvm/temurin-2
 
   run "${common[@]}" "$launcher" 3
   check "$java: the exit code is the program's" test $? -eq 3
+
+  run "${common[@]}" "$launcher" tvm serve
+  check "$java: tvm serve has a large young generation" grep -q -- '-Xms256m -Xmn128m' "$work/out"
+  check "$java: tvm serve compiles with C2" test -z "$(grep -- 'TieredStopAtLevel' "$work/out")"
+  check "$java: tvm serve with the short calls' archive prints no JVM messages" test ! -s "$work/err"
+  run "${common[@]}" "$launcher" tvm proof
+  check "$java: other commands stop at C1 with a small heap" grep -q -- '-XX:TieredStopAtLevel=1 .*-Xms16m' "$work/out"
 
   run "${common[@]}" SENTINEL_CDS=off "$launcher" 0
   check "$java: SENTINEL_CDS=off still runs" test "$(cat "$work/out")" = "$expected"
