@@ -426,6 +426,12 @@ class TvmHandlerTest {
                         "\"grant\":\"approval\"",
                         "\"approval_request\":\"" + request.id().value() + "\"");
 
+        assertThat(body(handler.handleRequest(event("profiles-prod-stage.json"), null))
+                        .get("profiles"))
+                .isEqualTo(List.of(
+                        Map.of("name", "admin-role", "session_required", false),
+                        Map.of("name", "dev-role", "session_required", false)));
+
         put(parameter, APPROVAL_POLICY.replace("approvers: [bob]", "approvers: [carol]"));
         APIGatewayV2HTTPResponse withdrawn = handler.handleRequest(event("credentials-approval-required.json"), null);
 
