@@ -130,8 +130,8 @@ public final class ChainVerifier {
                                 + " differs from the one the head record names: it was replaced"));
             } else if (headLink.seq() < lastGoodSeq) {
                 warnings.add("the head record names seq " + headLink.seq() + " but the log continues to seq "
-                        + lastGoodSeq + " (a write, of one or of a group of lines, was interrupted before the head was"
-                        + " updated)");
+                        + lastGoodSeq + " (the newest lines of a running server wait up to a second for their sync,"
+                        + " or a write was interrupted before the head was updated)");
             }
             if (damagedHeads > 0) {
                 warnings.add("the head file holds a record that does not authenticate beside one that does (an"

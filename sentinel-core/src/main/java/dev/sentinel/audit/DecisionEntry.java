@@ -44,6 +44,12 @@ public record DecisionEntry(
         requireNonNull(profile, "profile is null");
     }
 
+    /** A credential handed out again from a cache was logged, and synced, when it was first issued. */
+    @Override
+    public boolean syncAtOnce() {
+        return !(ISSUED.equals(outcome) && Boolean.TRUE.equals(cached));
+    }
+
     @Override
     public String toJson() {
         JsonWriter json = JsonWriter.object()

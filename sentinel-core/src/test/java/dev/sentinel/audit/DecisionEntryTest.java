@@ -172,4 +172,36 @@ class DecisionEntryTest {
                 .contains(RecordingCredentialIssuer.ACCESS_KEY_ID)
                 .doesNotContain(RecordingCredentialIssuer.SECRET_ACCESS_KEY, RecordingCredentialIssuer.SESSION_TOKEN);
     }
+
+    private static DecisionEntry outcome(String outcome, Boolean cached) {
+        return new DecisionEntry(
+                TIME,
+                "k3v7q2m6xa",
+                outcome,
+                "prod",
+                "server",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                cached,
+                null,
+                null,
+                null,
+                null);
+    }
+
+    @Test
+    void onlyCredentialsHandedOutAgainMayWaitForTheirSync() {
+        assertThat(outcome(DecisionEntry.ISSUED, true).syncAtOnce()).isFalse();
+        assertThat(outcome(DecisionEntry.ISSUED, false).syncAtOnce()).isTrue();
+        assertThat(outcome(DecisionEntry.REFUSED, null).syncAtOnce()).isTrue();
+        assertThat(outcome(DecisionEntry.DRY_RUN, null).syncAtOnce()).isTrue();
+    }
 }

@@ -39,6 +39,13 @@ import java.util.regex.Pattern;
  * of its own: the line it names is already on disk, so the head can never name a line the log lost, and
  * an update that a crash interrupts or loses leaves the other slot intact, a head that is merely behind
  * (a warning when verifying). This keeps one sync per group of lines instead of two.
+ *
+ * <p>A record that may wait for its sync ({@link AuditRecord#syncAtOnce()} false: credentials handed out
+ * again) is written before {@link #record} returns, so a full or broken disk still refuses it, but its
+ * sync and the head update that names it come with the next line that must be synced, or from a
+ * background flush {@value #DEFERRED_SYNC_MILLIS} ms later, or when the JVM shuts down, whichever is
+ * first. Until then the head is behind, and a crash of the machine (not of the process) may lose those
+ * lines.
  */
 public final class FileAuditLog implements AuditSink {
     /** How much of the file's end is read first to find the last line; widened while it holds too few. */
@@ -49,6 +56,8 @@ public final class FileAuditLog implements AuditSink {
     private static final int UNKNOWN_SLOT = -1;
 
     private static final Pattern SLOT_SEQ = Pattern.compile("^\\{\"seq\":(\\d{1,18}),");
+    /** At most this long after a line whose sync may wait, the line is synced and the head names it. */
+    static final long DEFERRED_SYNC_MILLIS = 1000;
 
     private final Path file;
     private final Path head;
@@ -57,10 +66,14 @@ public final class FileAuditLog implements AuditSink {
     private volatile End lastEnd;
 
     /**
-     * The file (by its key, an inode), its size, the last line's seq and hash, and the head slot written,
+     * The file (by its key, an inode), its size, the last line's seq and hash, the head slot last written
+     * ({@link #UNKNOWN_SLOT} when not known), and whether that last line is synced and named by the head,
      * after an append.
      */
-    private record End(Object fileKey, long size, long seq, String hash, int headSlot) {}
+    private record End(Object fileKey, long size, long seq, String hash, int headSlot, boolean synced) {}
+
+    /** One line to append, and whether it must be synced before its caller goes on. */
+    private record Line(String json, boolean syncAtOnce) {}
 
     public FileAuditLog(Path file, byte[] macKey) {
         this.file = requireNonNull(file, "file is null");
@@ -74,7 +87,7 @@ public final class FileAuditLog implements AuditSink {
 
     @Override
     public void record(AuditRecord record) {
-        append(record.toJson());
+        append(record.toJson(), record.syncAtOnce());
     }
 
     /**
@@ -84,12 +97,51 @@ public final class FileAuditLog implements AuditSink {
      * the batch its line was in.
      */
     public void append(String entryJson) {
-        requireNonNull(entryJson, "entryJson is null");
-        PrivateFiles.directory(file.toAbsolutePath().getParent());
-        GroupCommit.of(file.toAbsolutePath()).commit(entryJson, this::appendBatch);
+        append(entryJson, true);
     }
 
-    private void appendBatch(List<String> entries) {
+    private void append(String entryJson, boolean syncAtOnce) {
+        requireNonNull(entryJson, "entryJson is null");
+        PrivateFiles.directory(file.toAbsolutePath().getParent());
+        GroupCommit.<Line>of(file.toAbsolutePath()).commit(new Line(entryJson, syncAtOnce), this::appendBatch);
+    }
+
+    /**
+     * Syncs the lines this log wrote without their sync, and moves the head to them. Returns at once when
+     * there are none.
+     *
+     * @throws SentinelException AUDIT_LOG_UNAVAILABLE when the file cannot be synced
+     */
+    public void flush() {
+        ReentrantLock threads = InProcessLocks.of(file);
+        threads.lock();
+        try {
+            End known = lastEnd;
+            if (known == null || known.synced()) {
+                return;
+            }
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                    FileLock ignored = channel.lock()) {
+                channel.force(false);
+                Object fileKey =
+                        Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+                if (channel.size() == known.size() && fileKey != null && fileKey.equals(known.fileKey())) {
+                    int slot = writeHead(chain.sealHead(known.seq(), known.hash()), other(known.headSlot()));
+                    lastEnd = new End(fileKey, known.size(), known.seq(), known.hash(), slot, true);
+                } else {
+                    // Another writer appended since: the sync above covered these lines too, and that
+                    // writer's own sync or flush moves the head past them.
+                    lastEnd = null;
+                }
+            }
+        } catch (IOException e) {
+            throw unavailable(e);
+        } finally {
+            threads.unlock();
+        }
+    }
+
+    private void appendBatch(List<Line> entries) {
         ReentrantLock threads = InProcessLocks.of(file);
         threads.lock();
         try {
@@ -99,7 +151,7 @@ public final class FileAuditLog implements AuditSink {
         }
     }
 
-    private void appendLocked(List<String> entries) {
+    private void appendLocked(List<Line> entries) {
         try (FileChannel channel = FileChannel.open(
                         file,
                         Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
@@ -116,7 +168,7 @@ public final class FileAuditLog implements AuditSink {
             if (known != null && known.size() == size && fileKey != null && fileKey.equals(known.fileKey())) {
                 seq = known.seq() + 1;
                 prev = known.hash();
-                headSlot = 1 - known.headSlot();
+                headSlot = known.headSlot();
             } else {
                 List<String> tail = lastLines(channel, size);
                 if (!tail.isEmpty()) {
@@ -127,8 +179,10 @@ public final class FileAuditLog implements AuditSink {
                     }
                 }
             }
-            for (String entryJson : entries) {
-                String line = chain.seal(seq, prev, entryJson);
+            boolean syncAtOnce = false;
+            for (Line entry : entries) {
+                syncAtOnce |= entry.syncAtOnce();
+                String line = chain.seal(seq, prev, entry.json());
                 out.append(line).append('\n');
                 prev = LogChain.hash(line);
                 seq++;
@@ -139,16 +193,30 @@ public final class FileAuditLog implements AuditSink {
             while (bytes.hasRemaining()) {
                 position += channel.write(bytes, position);
             }
-            channel.force(false);
-            headSlot = writeHead(chain.sealHead(seq, prev), headSlot);
-            lastEnd = new End(fileKey, position, seq, prev, headSlot);
+            if (syncAtOnce) {
+                channel.force(false);
+                headSlot = writeHead(chain.sealHead(seq, prev), other(headSlot));
+            }
+            lastEnd = new End(fileKey, position, seq, prev, headSlot, syncAtOnce);
         } catch (IOException e) {
-            throw new SentinelException(
-                    ErrorCode.AUDIT_LOG_UNAVAILABLE,
-                    "Cannot append to the decision log " + file + ": " + e.getMessage(),
-                    "Sentinel issues nothing it cannot log. Check that the file and its directory are writable by you.",
-                    e);
+            throw unavailable(e);
         }
+        if (!lastEnd.synced()) {
+            DeferredSyncs.schedule(this);
+        }
+    }
+
+    private SentinelException unavailable(IOException e) {
+        return new SentinelException(
+                ErrorCode.AUDIT_LOG_UNAVAILABLE,
+                "Cannot append to the decision log " + file + ": " + e.getMessage(),
+                "Sentinel issues nothing it cannot log. Check that the file and its directory are writable by you.",
+                e);
+    }
+
+    /** The head slot not holding the newest record, given the one last written. */
+    private static int other(int slot) {
+        return slot == UNKNOWN_SLOT ? UNKNOWN_SLOT : 1 - slot;
     }
 
     /**

@@ -13,18 +13,22 @@ import java.util.function.Consumer;
  * batch. Each caller returns only after the batch holding its entry was written, and fails with that
  * batch's failure. With one caller at a time this is exactly one write per entry.
  */
-final class GroupCommit {
-    private static final ConcurrentMap<Path, GroupCommit> BY_FILE = new ConcurrentHashMap<>();
+final class GroupCommit<E> {
+    private static final ConcurrentMap<Path, GroupCommit<?>> BY_FILE = new ConcurrentHashMap<>();
 
     private final Object monitor = new Object();
-    private List<Pending> queue = new ArrayList<>();
+    private List<Pending<E>> queue = new ArrayList<>();
     private boolean writing;
 
     private GroupCommit() {}
 
-    /** The one committer for {@code file} (an absolute path) in this process. */
-    static GroupCommit of(Path file) {
-        return BY_FILE.computeIfAbsent(file, f -> new GroupCommit());
+    /**
+     * The one committer for {@code file} (an absolute path) in this process. Every caller for one file
+     * commits the same type of entry.
+     */
+    @SuppressWarnings("unchecked")
+    static <E> GroupCommit<E> of(Path file) {
+        return (GroupCommit<E>) BY_FILE.computeIfAbsent(file, f -> new GroupCommit<E>());
     }
 
     /** How many entries wait for the next batch. */
@@ -39,9 +43,9 @@ final class GroupCommit {
      *
      * @throws RuntimeException what {@code writer} threw for that batch
      */
-    void commit(String entry, Consumer<List<String>> writer) {
-        Pending mine = new Pending(entry);
-        List<Pending> batch;
+    void commit(E entry, Consumer<List<E>> writer) {
+        Pending<E> mine = new Pending<>(entry);
+        List<Pending<E>> batch;
         synchronized (monitor) {
             queue.add(mine);
             boolean interrupted = false;
@@ -66,14 +70,14 @@ final class GroupCommit {
         }
         RuntimeException failure = null;
         try {
-            List<String> entries = new ArrayList<>(batch.size());
+            List<E> entries = new ArrayList<>(batch.size());
             batch.forEach(p -> entries.add(p.entry));
             writer.accept(entries);
         } catch (RuntimeException e) {
             failure = e;
         } finally {
             synchronized (monitor) {
-                for (Pending p : batch) {
+                for (Pending<E> p : batch) {
                     p.done = true;
                     p.failure = failure;
                 }
@@ -84,12 +88,12 @@ final class GroupCommit {
         mine.rethrow();
     }
 
-    private static final class Pending {
-        private final String entry;
+    private static final class Pending<E> {
+        private final E entry;
         private boolean done;
         private RuntimeException failure;
 
-        private Pending(String entry) {
+        private Pending(E entry) {
             this.entry = entry;
         }
 

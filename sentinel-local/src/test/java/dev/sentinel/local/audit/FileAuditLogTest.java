@@ -3,6 +3,7 @@ package dev.sentinel.local.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sentinel.audit.AuditRecord;
 import dev.sentinel.audit.ChainVerifier;
 import dev.sentinel.audit.LogChain;
 import dev.sentinel.error.ErrorCode;
@@ -252,6 +253,11 @@ class FileAuditLogTest {
                 .isInstanceOf(SentinelException.class)
                 .extracting(e -> ((SentinelException) e).code())
                 .isEqualTo(ErrorCode.AUDIT_LOG_UNAVAILABLE);
+        assertThatThrownBy(() -> log().record(waiting(1)))
+                .as("a line whose sync may wait is still written before it returns")
+                .isInstanceOf(SentinelException.class)
+                .extracting(e -> ((SentinelException) e).code())
+                .isEqualTo(ErrorCode.AUDIT_LOG_UNAVAILABLE);
     }
 
     @Test
@@ -283,5 +289,114 @@ class FileAuditLogTest {
                 assertThat(written).as(entry).filteredOn(l -> l.contains(entry)).hasSize(1);
             }
         }
+    }
+
+    /** A line that may wait for its sync, as a credential handed out again is. */
+    private static AuditRecord waiting(int n) {
+        return new AuditRecord() {
+            @Override
+            public String toJson() {
+                return "{\"n\":" + n + "}";
+            }
+
+            @Override
+            public boolean syncAtOnce() {
+                return false;
+            }
+        };
+    }
+
+    private static long newestHeadSeq(List<String> slots) {
+        return slots.stream()
+                .filter(slot -> !slot.isBlank())
+                .mapToLong(slot -> Long.parseLong(slot.substring("{\"seq\":".length(), slot.indexOf(','))))
+                .max()
+                .orElse(-1);
+    }
+
+    @Test
+    void aLineWhoseSyncMayWaitIsWrittenAtOnceButNamedByTheHeadOnlyOnceFlushed() throws IOException {
+        FileAuditLog log = log();
+        log.append("{\"n\":1}");
+
+        log.record(waiting(2));
+
+        assertThat(lines()).hasSize(2);
+        assertThat(newestHeadSeq(headSlots())).isEqualTo(1);
+        assertThat(log.verify().warnings())
+                .singleElement()
+                .asString()
+                .startsWith("the head record names seq 1 but the log continues to seq 2 (the newest lines");
+
+        log.flush();
+
+        assertThat(headSlots().get(1)).startsWith("{\"seq\":2,");
+        assertThat(log.verify().warnings()).isEmpty();
+        log.append("{\"n\":3}");
+        assertThat(headSlots().get(0)).startsWith("{\"seq\":3,");
+        assertThat(log.verify().warnings()).isEmpty();
+    }
+
+    @Test
+    void aLineThatMustBeSyncedCarriesTheWaitingOnesWithIt() throws IOException {
+        FileAuditLog log = log();
+        log.append("{\"n\":1}");
+        log.record(waiting(2));
+        log.record(waiting(3));
+
+        log.append("{\"n\":4}");
+
+        assertThat(headSlots().get(0)).startsWith("{\"seq\":1,");
+        assertThat(headSlots().get(1)).startsWith("{\"seq\":4,");
+        ChainVerifier.Report report = log.verify();
+        assertThat(report.intact()).isTrue();
+        assertThat(report.warnings()).isEmpty();
+        assertThat(report.entries()).isEqualTo(4);
+    }
+
+    @Test
+    void waitingLinesAreFlushedWithinASecondWithoutAnyCall() throws Exception {
+        FileAuditLog log = log();
+        log.append("{\"n\":1}");
+        log.record(waiting(2));
+        assertThat(newestHeadSeq(headSlots())).isEqualTo(1);
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (newestHeadSeq(headSlots()) != 2 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+
+        assertThat(newestHeadSeq(headSlots())).isEqualTo(2);
+        assertThat(log.verify().warnings()).isEmpty();
+    }
+
+    @Test
+    void aFlushAfterAnotherWritersAppendNeverMovesTheHeadBack() throws IOException {
+        FileAuditLog ours = log();
+        FileAuditLog other = log();
+        ours.append("{\"n\":1}");
+        ours.record(waiting(2));
+        other.append("{\"n\":3}");
+
+        ours.flush();
+
+        assertThat(newestHeadSeq(headSlots())).isEqualTo(3);
+        assertThat(ours.verify().warnings()).isEmpty();
+        ours.append("{\"n\":4}");
+        assertThat(newestHeadSeq(headSlots())).isEqualTo(4);
+        assertThat(ours.verify().problems()).isEmpty();
+    }
+
+    @Test
+    void aFlushWithNothingWaitingChangesNothing() throws IOException {
+        FileAuditLog log = log();
+        log.append("{\"n\":1}");
+        log.append("{\"n\":2}");
+        List<String> before = headSlots();
+
+        log.flush();
+        new FileAuditLog(dir.resolve("logs/decisions.jsonl"), KEY).flush();
+
+        assertThat(headSlots()).isEqualTo(before);
     }
 }

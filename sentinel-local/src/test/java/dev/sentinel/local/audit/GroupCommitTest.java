@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** Batching of concurrent appends: who writes what, and who learns of a failure. */
 class GroupCommitTest {
-    private static GroupCommit fresh() {
+    private static GroupCommit<String> fresh() {
         return GroupCommit.of(Path.of("/group-commit-test/" + System.nanoTime()));
     }
 
@@ -29,7 +29,7 @@ class GroupCommitTest {
 
     @Test
     void entriesQueuedDuringAWriteGoOutTogetherInTheNextBatch() throws Exception {
-        GroupCommit commit = fresh();
+        GroupCommit<String> commit = fresh();
         CountDownLatch firstWriteStarted = new CountDownLatch(1);
         CountDownLatch releaseFirstWrite = new CountDownLatch(1);
         List<List<String>> batches = new CopyOnWriteArrayList<>();
@@ -65,7 +65,7 @@ class GroupCommitTest {
 
     @Test
     void everyCallerOfAFailedBatchGetsTheFailureAndTheNextBatchStartsClean() throws Exception {
-        GroupCommit commit = fresh();
+        GroupCommit<String> commit = fresh();
         CountDownLatch firstWriteStarted = new CountDownLatch(1);
         CountDownLatch releaseFirstWrite = new CountDownLatch(1);
         IllegalStateException diskFull = new IllegalStateException("disk full");
@@ -114,7 +114,7 @@ class GroupCommitTest {
         assertThat(after).containsExactly(List.of("after"));
     }
 
-    private static void awaitWaiting(GroupCommit commit, int entries) throws InterruptedException {
+    private static void awaitWaiting(GroupCommit<String> commit, int entries) throws InterruptedException {
         for (int i = 0; i < 500 && commit.waiting() < entries; i++) {
             Thread.sleep(10);
         }
