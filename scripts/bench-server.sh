@@ -2,8 +2,8 @@
 # Load test of the local credential server (`sentinel exec --server`) on loopback, against a local AWS
 # emulator (moto) in a throwaway world. The child of `exec --server` is the load generator itself, so
 # the measured server is exactly what users run: the launcher's JVM flags, the SQLite session store
-# (checked and counted on every request), the hash-chained decision log (one synced line per request) and the
-# policy file (read and evaluated on every request).
+# (checked and counted on every request), the hash-chained decision log (one line per request, a
+# re-delivery's synced within a second) and the policy file (read and evaluated on every request).
 #
 #   1. Fixed rate: dev.sentinel.bench.HttpLoad (sentinel-bench) sends GETs at RATE requests/s (default
 #      1000) and measures each from its scheduled send time, so a stall is not hidden (no coordinated
