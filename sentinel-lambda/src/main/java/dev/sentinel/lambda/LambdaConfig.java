@@ -169,10 +169,22 @@ final class LambdaConfig {
                 problems.add(LOG_KEY + " must be hex digits");
             }
         }
-        Workflow approvals =
-                workflow(env, APPROVAL_TABLE, APPROVAL_POLICY_PARAMETER, "approvals", "access requests", problems);
+        Workflow approvals = workflow(
+                env,
+                APPROVAL_TABLE,
+                APPROVAL_POLICY_PARAMETER,
+                "approvals",
+                "access requests",
+                "approval policy",
+                problems);
         Workflow breakGlass = workflow(
-                env, BREAKGLASS_TABLE, BREAKGLASS_POLICY_PARAMETER, "break-glass", "break-glass events", problems);
+                env,
+                BREAKGLASS_TABLE,
+                BREAKGLASS_POLICY_PARAMETER,
+                "break-glass",
+                "break-glass events",
+                "break-glass policy",
+                problems);
         if (!problems.isEmpty()) {
             throw new SentinelException(
                     ErrorCode.CONFIG_INVALID,
@@ -194,7 +206,13 @@ final class LambdaConfig {
 
     /** A workflow is on when both its settings are given, off when neither is; one alone is a mistake. */
     private static Workflow workflow(
-            Map<String, String> env, String table, String parameter, String name, String items, List<String> problems) {
+            Map<String, String> env,
+            String table,
+            String parameter,
+            String name,
+            String items,
+            String policy,
+            List<String> problems) {
         String tableName = value(env, table);
         String parameterName = value(env, parameter);
         if (tableName == null && parameterName == null) {
@@ -202,7 +220,7 @@ final class LambdaConfig {
         }
         if (tableName == null || parameterName == null) {
             problems.add(name + " need both " + table + " (the DynamoDB table of " + items + ") and " + parameter
-                    + " (the SSM parameter holding the " + name + " policy); " + (tableName == null ? table : parameter)
+                    + " (the SSM parameter holding the " + policy + "); " + (tableName == null ? table : parameter)
                     + " is missing");
             return null;
         }
