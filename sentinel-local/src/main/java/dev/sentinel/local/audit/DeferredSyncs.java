@@ -20,17 +20,32 @@ final class DeferredSyncs {
         return thread;
     });
 
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(DeferredSyncs::flushAll, "sentinel-log-sync-at-exit"));
-    }
+    /** False when the JVM was already shutting down, so nothing could be flushed at its exit. */
+    private static final boolean FLUSHED_AT_EXIT = flushAtExit();
 
     private DeferredSyncs() {}
 
-    /** Flushes {@code log} soon, unless a flush of it is already due. */
-    static void schedule(FileAuditLog log) {
+    private static boolean flushAtExit() {
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(DeferredSyncs::flushAll, "sentinel-log-sync-at-exit"));
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Flushes {@code log} soon, unless a flush of it is already due. Returns false, scheduling nothing, when
+     * the JVM is shutting down: the caller then syncs at once.
+     */
+    static boolean schedule(FileAuditLog log) {
+        if (!FLUSHED_AT_EXIT) {
+            return false;
+        }
         if (WAITING.add(log)) {
             TIMER.schedule(() -> flush(log), FileAuditLog.DEFERRED_SYNC_MILLIS, TimeUnit.MILLISECONDS);
         }
+        return true;
     }
 
     private static void flushAll() {

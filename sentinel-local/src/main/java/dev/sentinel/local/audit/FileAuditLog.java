@@ -201,8 +201,8 @@ public final class FileAuditLog implements AuditSink {
         } catch (IOException e) {
             throw unavailable(e);
         }
-        if (!lastEnd.synced()) {
-            DeferredSyncs.schedule(this);
+        if (!lastEnd.synced() && !DeferredSyncs.schedule(this)) {
+            flush();
         }
     }
 
